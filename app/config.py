@@ -1,0 +1,45 @@
+"""One typed settings object for the whole app, read from PARADE_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(BaseSettings):
+    """Everything the app can be configured with; each field documents itself."""
+
+    model_config = SettingsConfigDict(env_prefix="PARADE_", env_file=".env", extra="ignore")
+
+    lessons_dir: Path = Field(
+        default=Path("lessons"), description="Folder holding lesson folders and seed .txt files."
+    )
+    database_url: str = Field(
+        default="sqlite:///parade.db",
+        description="SQLAlchemy URL: a SQLite file by default, postgresql+psycopg:// for a class",
+    )
+    secret_key: str = Field(
+        default="dev-insecure-change-me",
+        description="Signs session and CSRF tokens. Set a long random value in production.",
+    )
+    templates_dir: Path = Field(
+        default=PROJECT_ROOT / "templates", description="Jinja2 templates folder."
+    )
+    static_dir: Path = Field(default=PROJECT_ROOT / "static", description="Static files folder.")
+    watch_lessons: bool = Field(
+        default=True, description="Reload lessons when their files change while the server runs."
+    )
+    watch_debounce_ms: int = Field(
+        default=200, ge=10, le=10_000, description="Quiet time before a lesson reload, in ms."
+    )
+
+
+@lru_cache
+def get_settings() -> Settings:
+    """Return the process-wide settings, read once from the environment."""
+    return Settings()

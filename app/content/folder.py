@@ -1,0 +1,88 @@
+"""Load a lesson folder: lesson.md, quiz.yaml and dilemmas.yaml into one Lesson."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TypeVar
+
+from app.content.errors import LessonFileError, LessonProblem
+from app.content.lesson_md import parse_lesson_md
+from app.content.model import Lesson, Section
+from app.content.schema import DilemmasFile, QuizFile
+from app.content.yamlsrc import parse_yaml, read_text, validate
+
+LESSON_FILE = "lesson.md"
+QUIZ_FILE = "quiz.yaml"
+DILEMMAS_FILE = "dilemmas.yaml"
+
+M = TypeVar("M", QuizFile, DilemmasFile)
+
+
+def _load_yaml_file(path: Path, model: type[M], key: str) -> M:
+    text = read_text(path)
+    if not text.strip():
+        raise LessonFileError([LessonProblem(path, 1, "file is empty")])
+    data, lines = parse_yaml(text, path)
+    if not isinstance(data, dict) or key not in data:
+        raise LessonFileError([LessonProblem(path, 1, f"expected a top-level '{key}:' list")])
+    return validate(model, data, lines, path, first_line=1)
+
+
+def load_folder(folder: Path) -> Lesson:
+    """Return the lesson in `folder`; raise LessonFileError listing every problem found."""
+    problems: list[LessonProblem] = []
+    md_path, quiz_path, dil_path = folder / LESSON_FILE, folder / QUIZ_FILE, folder / DILEMMAS_FILE
+    files = [md_path]
+    front = sections = quiz = dilemmas = None
+    try:
+        front, sections = parse_lesson_md(read_text(md_path), md_path)
+    except LessonFileError as exc:
+        problems += exc.problems
+    if quiz_path.exists():
+        files.append(quiz_path)
+        try:
+            quiz = _load_yaml_file(quiz_path, QuizFile, "questions")
+        except LessonFileError as exc:
+            problems += exc.problems
+    if dil_path.exists():
+        files.append(dil_path)
+        try:
+            dilemmas = _load_yaml_file(dil_path, DilemmasFile, "dilemmas")
+        except LessonFileError as exc:
+            problems += exc.problems
+    if problems or front is None or sections is None:
+        raise LessonFileError(problems)
+
+    questions = tuple(quiz.questions) if quiz else ()
+    dilemma_list = tuple(dilemmas.dilemmas) if dilemmas else ()
+    return Lesson(
+        slug=front.slug,
+        title=front.title,
+        summary=front.summary,
+        order=front.order,
+        sections=place_activities(sections, bool(questions), bool(dilemma_list)),
+        questions=questions,
+        dilemmas=dilemma_list,
+        narrated=tuple(front.narrated),
+        source=folder,
+        files=tuple(files),
+    )
+
+
+def place_activities(
+    sections: list[Section], has_quiz: bool, has_dilemmas: bool
+) -> tuple[Section, ...]:
+    """Return sections with a quiz and a dilemmas section, appended where lesson.md has none.
+
+    An author places them by giving a heading the id `quiz` or `dilemmas`
+    (`## Check yourself {#quiz}`); otherwise they follow the last section.
+    """
+    out = list(sections)
+    ids = {s.id for s in sections}
+    if has_quiz and "quiz" not in ids:
+        out.append(
+            Section(id="quiz", title="Check your understanding", html="", line=0, kind="quiz")
+        )
+    if has_dilemmas and "dilemmas" not in ids:
+        out.append(Section(id="dilemmas", title="Dilemmas", html="", line=0, kind="dilemmas"))
+    return tuple(out)

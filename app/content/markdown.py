@@ -1,0 +1,98 @@
+"""Lesson Markdown to safe HTML: markdown-it-py with raw HTML off, math as sanitized MathML."""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+from urllib.parse import urlsplit
+
+import latex2mathml.converter
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+# MathML Core elements and the presentational attributes latex2mathml emits. Anything else
+# (\href's href, raw HTML smuggled through \text{...}) is dropped by nh3.
+_MATH_TAGS = {
+    "math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msub", "msup", "msubsup",
+    "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd",
+    "mstyle", "mpadded", "mphantom", "menclose", "semantics", "annotation",
+}  # fmt: skip
+_MATH_ATTRS = {
+    "math": {"display", "xmlns"},
+    "mo": {"stretchy", "fence", "separator", "lspace", "rspace", "form", "largeop",
+           "movablelimits", "minsize", "maxsize", "symmetric"},
+    "mi": {"mathvariant"},
+    "mn": {"mathvariant"},
+    "mtext": {"mathvariant"},
+    "mstyle": {"displaystyle", "scriptlevel", "mathvariant"},
+    "mfrac": {"linethickness"},
+    "mover": {"accent"},
+    "munder": {"accentunder"},
+    "mtable": {"columnalign", "rowspacing", "columnspacing", "columnlines", "rowlines"},
+    "mtd": {"columnalign"},
+    "mspace": {"width"},
+    "menclose": {"notation"},
+}  # fmt: skip
+
+_SAFE_SCHEMES = {"http", "https", "mailto"}
+
+# A fence whose info string is a widget name becomes a placeholder element that the front end
+# fills in. The loader validates and normalises the config before rendering (see lesson.py).
+WIDGETS = frozenset({"rnn-stepper"})
+
+
+def latex_to_mathml(latex: str, *, display: bool) -> str:
+    """Return sanitized MathML for `latex`, or the escaped source if it does not convert."""
+    try:
+        mathml = latex2mathml.converter.convert(latex, display="block" if display else "inline")
+    except Exception:  # latex2mathml raises many exception types on malformed input
+        return f'<code class="math-error">{html.escape(latex)}</code>'
+    return nh3.clean(mathml, tags=_MATH_TAGS, attributes=_MATH_ATTRS, link_rel=None)
+
+
+def _validate_link(url: str) -> bool:
+    """Allow only http(s), mailto and relative links (no javascript:, data:, file:...)."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme == "" or scheme in _SAFE_SCHEMES
+
+
+def _math_renderer(content: str, options: dict[str, Any]) -> str:
+    return latex_to_mathml(content, display=bool(options.get("display_mode")))
+
+
+WidgetRenderer = Callable[[str, str, int], str]
+
+
+def make_renderer(widget: WidgetRenderer | None = None) -> MarkdownIt:
+    """Return a markdown-it instance; `widget(name, body, line)` renders widget fences."""
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(dollarmath_plugin, allow_space=True, allow_digits=False, renderer=_math_renderer)
+    md.validateLink = _validate_link  # type: ignore[method-assign]
+    default_fence = md.renderer.rules["fence"]  # type: ignore[attr-defined]
+
+    def fence(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+        token = tokens[idx]
+        name = token.info.strip().split(" ")[0]
+        if name in WIDGETS and widget is not None:
+            line = (token.map[0] + 1) if token.map else 0
+            return widget(name, token.content, line)
+        return str(default_fence(tokens, idx, options, env))
+
+    md.add_render_rule("fence", fence)
+    return md
+
+
+def widget_placeholder(name: str, config: dict[str, Any], widget_id: str) -> str:
+    """Return the element a widget's script mounts on; config travels as escaped JSON."""
+    data = html.escape(json.dumps(config, sort_keys=True), quote=True)
+    return (
+        f'<div class="widget" id="{html.escape(widget_id)}" data-widget="{html.escape(name)}" '
+        f'data-config="{data}"><p class="widget-fallback">This interactive {html.escape(name)} '
+        "needs JavaScript.</p></div>\n"
+    )

@@ -1,0 +1,227 @@
+"""Pydantic schema of lesson files: front matter, quiz questions, dilemmas and widgets.
+
+These are the *author's* models: they hold answers, feedback and commentary, and must never be
+sent to a student as they are. The student view lives in `app/views.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        max_length=64,
+        description="Stable id: lowercase letters, digits, - and _. Scores are keyed by it.",
+    ),
+]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FrontMatter(Strict):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    slug: Id
+    order: int = 100
+    summary: Annotated[str, Field(max_length=500)] = ""
+    narrated: list[Id] = Field(default_factory=list, description="Section ids that Listen reads.")
+
+
+# --- quiz -------------------------------------------------------------------------------------
+
+
+class Choice(Strict):
+    id: Id
+    text: Text
+    correct: bool = False
+    feedback: Text | None = None
+    misconception: Text | None = None
+
+
+class QuestionBase(Strict):
+    id: Id
+    prompt: Text
+    explanation: Text
+    hints: list[Text] = Field(default_factory=list)
+    attempts: Annotated[int, Field(ge=1, le=10)] = 3
+    points: list[Annotated[float, Field(ge=0, le=1)]] = Field(
+        default_factory=lambda: [1.0, 0.5, 0.25],
+        description="Share of the points earned on the 1st, 2nd, ... try (the last repeats).",
+    )
+
+
+def _wrong_choices_need_feedback(choices: list[Choice]) -> None:
+    missing = [c.id for c in choices if not c.correct and not c.feedback]
+    if missing:
+        raise ValueError(f"wrong options need feedback naming the misconception: {missing}")
+
+
+def _unique(ids: list[str], what: str) -> None:
+    seen: set[str] = set()
+    for i in ids:
+        if i in seen:
+            raise ValueError(f"duplicate {what} id {i!r}")
+        seen.add(i)
+
+
+class SingleQuestion(QuestionBase):
+    type: Literal["single"]
+    options: Annotated[list[Choice], Field(min_length=2, max_length=12)]
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> SingleQuestion:
+        _unique([c.id for c in self.options], "option")
+        if sum(c.correct for c in self.options) != 1:
+            raise ValueError("a 'single' question needs exactly one correct option")
+        _wrong_choices_need_feedback(self.options)
+        return self
+
+
+class MultipleQuestion(QuestionBase):
+    type: Literal["multiple"]
+    options: Annotated[list[Choice], Field(min_length=2, max_length=12)]
+
+    @model_validator(mode="after")
+    def _some_correct(self) -> MultipleQuestion:
+        _unique([c.id for c in self.options], "option")
+        if not any(c.correct for c in self.options):
+            raise ValueError("a 'multiple' question needs at least one correct option")
+        _wrong_choices_need_feedback(self.options)
+        return self
+
+
+class TrueFalseQuestion(QuestionBase):
+    type: Literal["true_false"]
+    answer: bool
+    feedback: Text = Field(description="Shown to a student who answers wrongly.")
+    misconception: Text | None = None
+
+
+class NumericMistake(Strict):
+    """A wrong value students often give, with feedback naming the slip behind it."""
+
+    value: float
+    feedback: Text
+    misconception: Text | None = None
+
+
+class NumericQuestion(QuestionBase):
+    type: Literal["numeric"]
+    answer: float
+    tolerance: Annotated[float, Field(ge=0)] = 0.0
+    rel_tolerance: Annotated[float, Field(ge=0, le=1)] = 0.0
+    unit: Annotated[str, Field(max_length=40)] = ""
+    mistakes: list[NumericMistake] = Field(default_factory=list)
+    feedback: Text = Field(description="Shown for a wrong value that matches no known mistake.")
+
+
+class OrderItem(Strict):
+    id: Id
+    text: Text
+
+
+class OrderingQuestion(QuestionBase):
+    """Items are written in the correct order; students see them shuffled."""
+
+    type: Literal["ordering"]
+    items: Annotated[list[OrderItem], Field(min_length=2, max_length=12)]
+    feedback: Text = Field(description="Shown for a wrong order.")
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> OrderingQuestion:
+        _unique([i.id for i in self.items], "item")
+        return self
+
+
+class TextQuestion(QuestionBase):
+    type: Literal["text"]
+    accept: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=200)]], Field(min_length=1)
+    ]
+    case_sensitive: bool = False
+    feedback: Text
+
+
+Question = Annotated[
+    SingleQuestion
+    | MultipleQuestion
+    | TrueFalseQuestion
+    | NumericQuestion
+    | OrderingQuestion
+    | TextQuestion,
+    Field(discriminator="type"),
+]
+
+
+class QuizFile(Strict):
+    questions: list[Question] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> QuizFile:
+        _unique([q.id for q in self.questions], "question")
+        return self
+
+
+# --- dilemmas ---------------------------------------------------------------------------------
+
+
+class Tradeoffs(Strict):
+    gains: list[Text] = Field(default_factory=list)
+    costs: list[Text] = Field(default_factory=list)
+
+
+class DilemmaOption(Strict):
+    id: Id
+    text: Text
+    tradeoffs: Tradeoffs
+
+
+class Dilemma(Strict):
+    id: Id
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    prompt: Text
+    options: Annotated[list[DilemmaOption], Field(min_length=2, max_length=8)]
+    commentary: Text
+    ask_reason: bool = True
+
+    @model_validator(mode="after")
+    def _unique_options(self) -> Dilemma:
+        _unique([o.id for o in self.options], "option")
+        return self
+
+
+class DilemmasFile(Strict):
+    dilemmas: list[Dilemma] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> DilemmasFile:
+        _unique([d.id for d in self.dilemmas], "dilemma")
+        return self
+
+
+# --- widgets ----------------------------------------------------------------------------------
+
+Cell = Literal["rnn", "lstm", "gru"]
+Control = Literal[
+    "cell", "hidden_size", "weight_scale", "input", "seed", "fork", "predict", "lanes"
+]
+
+
+class StepperConfig(Strict):
+    """The YAML body of an `rnn-stepper` fenced block in lesson.md."""
+
+    cell: Cell = "rnn"
+    hidden_size: Annotated[int, Field(ge=1, le=64)] = 4
+    input: Annotated[str, Field(min_length=1, max_length=200)] = "hello"
+    weight_scale: Annotated[float, Field(ge=0, le=10)] = 1.0
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    view: Literal["stepper", "parade", "train"] = "stepper"
+    locked: list[Control] = Field(default_factory=list)
+    hidden: list[Control] = Field(default_factory=list)
+    caption: Annotated[str, Field(max_length=500)] = ""

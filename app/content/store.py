@@ -1,0 +1,107 @@
+"""The lessons currently served: reloaded from disk, keeping the last good version of each."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.content.errors import LessonFileError, LessonProblem
+from app.content.folder import LESSON_FILE, load_folder
+from app.content.model import Lesson
+from app.content.seed import load_seed
+
+log = logging.getLogger("parade.lessons")
+
+
+def lesson_sources(root: Path) -> list[Path]:
+    """Return the lesson folders and seed .txt files directly in `root`, sorted."""
+    if not root.is_dir():
+        return []
+    return sorted(
+        p
+        for p in root.iterdir()
+        if not p.name.startswith((".", "_"))
+        and ((p.is_dir() and any(p.iterdir())) or (p.is_file() and p.suffix == ".txt"))
+    )
+
+
+def load_source(source: Path) -> Lesson:
+    """Return the lesson at `source` (a folder or a seed file)."""
+    if source.is_dir():
+        if not (source / LESSON_FILE).exists():
+            raise LessonFileError([LessonProblem(source / LESSON_FILE, 1, "file is missing")])
+        return load_folder(source)
+    return load_seed(source)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent view of every lesson and every problem, swapped in whole on reload."""
+
+    lessons: dict[str, Lesson] = field(default_factory=dict)
+    problems: dict[Path, list[LessonProblem]] = field(default_factory=dict)
+
+    def ordered(self) -> list[Lesson]:
+        return sorted(self.lessons.values(), key=lambda lesson: (lesson.order, lesson.title))
+
+    def all_problems(self) -> list[LessonProblem]:
+        return sorted(p for ps in self.problems.values() for p in ps)
+
+    def problems_for(self, lesson: Lesson) -> list[LessonProblem]:
+        return list(self.problems.get(lesson.source, []))
+
+
+class LessonStore:
+    """Holds the served lessons; `reload()` rereads the folder and never drops a good lesson
+    because of a bad edit."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._good: dict[Path, Lesson] = {}  # source -> last good version
+        self._lock = threading.Lock()
+        self.snapshot = Snapshot()
+
+    def reload(self) -> Snapshot:
+        """Reread every lesson source; return (and serve) the new snapshot."""
+        with self._lock:
+            problems: dict[Path, list[LessonProblem]] = {}
+            sources = lesson_sources(self.root)
+            for gone in set(self._good) - set(sources):
+                log.info("lesson source removed: %s", gone)
+                del self._good[gone]
+            for source in sources:
+                try:
+                    lesson = load_source(source)
+                    self._check_deleted_files(lesson, self._good.get(source))
+                except LessonFileError as exc:
+                    problems[source] = exc.problems
+                    kept = " (serving the last good version)" if source in self._good else ""
+                    for p in exc.problems:
+                        log.warning("%s%s", p, kept)
+                    continue
+                self._good[source] = lesson
+            lessons = self._by_slug(problems)
+            self.snapshot = Snapshot(lessons, problems)
+            return self.snapshot
+
+    @staticmethod
+    def _check_deleted_files(lesson: Lesson, previous: Lesson | None) -> None:
+        if previous is None:
+            return
+        gone = [f for f in previous.files if f not in lesson.files]
+        if gone:
+            msg = "file was deleted; restore it, or delete the whole lesson folder"
+            raise LessonFileError([LessonProblem(f, 1, msg) for f in gone])
+
+    def _by_slug(self, problems: dict[Path, list[LessonProblem]]) -> dict[str, Lesson]:
+        lessons: dict[str, Lesson] = {}
+        for source, lesson in sorted(self._good.items()):
+            other = lessons.get(lesson.slug)
+            if other is not None:
+                msg = f"slug {lesson.slug!r} is already used by {other.source}"
+                problems.setdefault(source, []).append(LessonProblem(source, 1, msg))
+                continue
+            lessons[lesson.slug] = lesson
+        return lessons

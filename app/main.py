@@ -1,0 +1,103 @@
+"""The app factory: settings in, a ready FastAPI app out."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.config import Settings, get_settings
+from app.content.store import LessonStore
+from app.content.watch import watch_lessons
+from app.context import ErrorPage
+from app.routes import api_lessons, health, pages
+
+log = logging.getLogger("parade")
+
+_TITLES = {404: "Page not found", 405: "Not allowed", 422: "Bad request", 500: "Something broke"}
+
+
+def _wants_json(request: Request) -> bool:
+    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Return the Parade app configured by `settings` (the environment's by default)."""
+    settings = settings or get_settings()
+    store = LessonStore(settings.lessons_dir)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(settings.templates_dir),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    templates = Jinja2Templates(env=env)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        stop = asyncio.Event()
+        watcher = None
+        if settings.watch_lessons:
+            watcher = asyncio.create_task(watch_lessons(store, stop, settings.watch_debounce_ms))
+        try:
+            yield
+        finally:
+            stop.set()
+            if watcher is not None:
+                await watcher
+
+    app = FastAPI(
+        title="Parade",
+        summary="Interactive lessons on recurrent neural networks.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.lessons = store
+    app.state.templates = templates
+    store.reload()  # so the app serves lessons even before (or without) its lifespan
+
+    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    app.include_router(health.router)
+    app.include_router(api_lessons.router)
+    app.include_router(pages.router)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        if _wants_json(request):
+            return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
+                                headers=exc.headers)  # fmt: skip
+        return _error_page(request, exc.status_code, str(exc.detail))
+
+    async def server_error(request: Request, exc: Exception) -> Response:
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        message = "The server hit an unexpected problem. Please try again."
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=500)
+        return _error_page(request, 500, message)
+
+    def _error_page(request: Request, status: int, message: str) -> HTMLResponse:
+        page = ErrorPage(status=status, title=_TITLES.get(status, "Error"), message=message)
+        return templates.TemplateResponse(request, "error.html", {"page": page},
+                                          status_code=status)  # fmt: skip
+
+    async def validation_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        errors = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in exc.errors()]
+        if _wants_json(request):
+            return JSONResponse({"detail": errors}, status_code=422)
+        text = "; ".join(f"{'.'.join(map(str, e['loc'][1:]))}: {e['msg']}" for e in errors)
+        return _error_page(request, 422, text)
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(Exception, server_error)
+    return app

@@ -1,0 +1,25 @@
+"""JSON API for lessons: the student view only."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.deps import LessonDep, LessonsDep
+from app.views import LessonOut, LessonSummaryOut, lesson_summary, lesson_view
+
+router = APIRouter(prefix="/api/lessons", tags=["lessons"])
+
+
+@router.get("", response_model=list[LessonSummaryOut], summary="List lessons")
+def list_lessons(lessons: LessonsDep) -> list[LessonSummaryOut]:
+    return [lesson_summary(lesson) for lesson in lessons.ordered()]
+
+
+@router.get(
+    "/{slug}",
+    response_model=LessonOut,
+    summary="One lesson, as a student sees it before answering",
+    responses={404: {"description": "No lesson with this slug"}},
+)
+def get_lesson(lesson: LessonDep) -> LessonOut:
+    return lesson_view(lesson)
