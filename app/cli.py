@@ -94,3 +94,7 @@ def import_seed(
         if not (folder / name).exists() or force:
             (folder / name).write_text(f"{key}: []\n", encoding="utf-8")
     typer.echo(f"wrote {folder}/ ({LESSON_FILE}, {QUIZ_FILE}, {DILEMMAS_FILE})")
+
+
+if __name__ == "__main__":
+    app()

@@ -37,6 +37,21 @@ class Settings(BaseSettings):
     watch_debounce_ms: int = Field(
         default=200, ge=10, le=10_000, description="Quiet time before a lesson reload, in ms."
     )
+    migrate_on_startup: bool = Field(
+        default=True, description="Apply database migrations when the app starts."
+    )
+    session_days: int = Field(
+        default=14, ge=1, le=365, description="Days a login lasts before it must be renewed."
+    )
+    login_limit_per_account: int = Field(
+        default=5, ge=1, description="Failed logins allowed per account in the login window."
+    )
+    login_limit_per_client: int = Field(
+        default=20, ge=1, description="Failed logins allowed per client address in the window."
+    )
+    login_window_seconds: int = Field(
+        default=900, ge=1, description="The window the login limits count over, in seconds."
+    )
 
 
 @lru_cache

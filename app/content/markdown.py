@@ -76,7 +76,9 @@ def make_renderer(widget: WidgetRenderer | None = None) -> MarkdownIt:
     md.validateLink = _validate_link  # type: ignore[method-assign]
     default_fence = md.renderer.rules["fence"]  # type: ignore[attr-defined]
 
-    def fence(tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType) -> str:
+    def fence(
+        renderer: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
         token = tokens[idx]
         name = token.info.strip().split(" ")[0]
         if name in WIDGETS and widget is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Id = Annotated[
     str,
@@ -56,10 +56,12 @@ class QuestionBase(Strict):
     )
 
 
-def _wrong_choices_need_feedback(choices: list[Choice]) -> None:
+def _check_choices(choices: list[Choice]) -> list[Choice]:
+    _unique([c.id for c in choices], "option")
     missing = [c.id for c in choices if not c.correct and not c.feedback]
     if missing:
         raise ValueError(f"wrong options need feedback naming the misconception: {missing}")
+    return choices
 
 
 def _unique(ids: list[str], what: str) -> None:
@@ -74,26 +76,24 @@ class SingleQuestion(QuestionBase):
     type: Literal["single"]
     options: Annotated[list[Choice], Field(min_length=2, max_length=12)]
 
-    @model_validator(mode="after")
-    def _one_correct(self) -> SingleQuestion:
-        _unique([c.id for c in self.options], "option")
-        if sum(c.correct for c in self.options) != 1:
+    @field_validator("options")
+    @classmethod
+    def _one_correct(cls, options: list[Choice]) -> list[Choice]:
+        if sum(c.correct for c in options) != 1:
             raise ValueError("a 'single' question needs exactly one correct option")
-        _wrong_choices_need_feedback(self.options)
-        return self
+        return _check_choices(options)
 
 
 class MultipleQuestion(QuestionBase):
     type: Literal["multiple"]
     options: Annotated[list[Choice], Field(min_length=2, max_length=12)]
 
-    @model_validator(mode="after")
-    def _some_correct(self) -> MultipleQuestion:
-        _unique([c.id for c in self.options], "option")
-        if not any(c.correct for c in self.options):
+    @field_validator("options")
+    @classmethod
+    def _some_correct(cls, options: list[Choice]) -> list[Choice]:
+        if not any(c.correct for c in options):
             raise ValueError("a 'multiple' question needs at least one correct option")
-        _wrong_choices_need_feedback(self.options)
-        return self
+        return _check_choices(options)
 
 
 class TrueFalseQuestion(QuestionBase):
@@ -133,10 +133,11 @@ class OrderingQuestion(QuestionBase):
     items: Annotated[list[OrderItem], Field(min_length=2, max_length=12)]
     feedback: Text = Field(description="Shown for a wrong order.")
 
-    @model_validator(mode="after")
-    def _unique_items(self) -> OrderingQuestion:
-        _unique([i.id for i in self.items], "item")
-        return self
+    @field_validator("items")
+    @classmethod
+    def _unique_items(cls, items: list[OrderItem]) -> list[OrderItem]:
+        _unique([i.id for i in items], "item")
+        return items
 
 
 class TextQuestion(QuestionBase):
@@ -162,10 +163,11 @@ Question = Annotated[
 class QuizFile(Strict):
     questions: list[Question] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> QuizFile:
-        _unique([q.id for q in self.questions], "question")
-        return self
+    @field_validator("questions")
+    @classmethod
+    def _unique_ids(cls, questions: list[Question]) -> list[Question]:
+        _unique([q.id for q in questions], "question")
+        return questions
 
 
 # --- dilemmas ---------------------------------------------------------------------------------
@@ -190,19 +192,21 @@ class Dilemma(Strict):
     commentary: Text
     ask_reason: bool = True
 
-    @model_validator(mode="after")
-    def _unique_options(self) -> Dilemma:
-        _unique([o.id for o in self.options], "option")
-        return self
+    @field_validator("options")
+    @classmethod
+    def _unique_options(cls, options: list[DilemmaOption]) -> list[DilemmaOption]:
+        _unique([o.id for o in options], "option")
+        return options
 
 
 class DilemmasFile(Strict):
     dilemmas: list[Dilemma] = Field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _unique_ids(self) -> DilemmasFile:
-        _unique([d.id for d in self.dilemmas], "dilemma")
-        return self
+    @field_validator("dilemmas")
+    @classmethod
+    def _unique_ids(cls, dilemmas: list[Dilemma]) -> list[Dilemma]:
+        _unique([d.id for d in dilemmas], "dilemma")
+        return dilemmas
 
 
 # --- widgets ----------------------------------------------------------------------------------

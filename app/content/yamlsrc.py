@@ -33,7 +33,7 @@ def read_text(path: Path) -> str:
 
 
 def _line_map(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
-    out[loc] = node.start_mark.line + 1
+    out.setdefault(loc, node.start_mark.line + 1)  # a key's own line wins over its value's
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             out[(*loc, key.value)] = key.start_mark.line + 1
@@ -63,11 +63,11 @@ def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Lo
     return data, lines
 
 
-def _locate(loc: Loc, lines: dict[Loc, int], default: int) -> tuple[int, str]:
+def _locate(loc: Loc, data: Any, lines: dict[Loc, int], default: int) -> tuple[int, str]:
     """Return (line, dotted path) for a pydantic error location.
 
-    Pydantic puts union tags (e.g. 'single') inside locations; parts the YAML never had are
-    skipped, except a final one, which names a missing field.
+    Pydantic puts a union's tag (the `type` value, e.g. 'single') inside locations; it is
+    skipped, as YAML never had it. A final part YAML lacks names a missing field.
     """
     found: Loc = ()
     shown: list[str] = []
@@ -75,6 +75,9 @@ def _locate(loc: Loc, lines: dict[Loc, int], default: int) -> tuple[int, str]:
         if (*found, part) in lines:
             found = (*found, part)
             shown.append(str(part))
+            data = data[part] if isinstance(data, dict | list) else None
+        elif isinstance(data, dict) and data.get("type") == part:
+            continue
         elif i == len(loc) - 1:
             shown.append(str(part))
     return lines.get(found, default), ".".join(shown) or "file"
@@ -87,7 +90,7 @@ def validate(model: type[M], data: Any, lines: dict[Loc, int], path: Path, first
     except ValidationError as exc:
         problems = set()
         for err in exc.errors(include_url=False):
-            line, where = _locate(tuple(err["loc"]), lines, first_line)
+            line, where = _locate(tuple(err["loc"]), data, lines, first_line)
             msg = err["msg"].removeprefix("Value error, ")
             problems.add(LessonProblem(path, line, f"{where}: {msg}"))
         raise LessonFileError(sorted(problems)) from None

@@ -1,0 +1,75 @@
+"""The parade command: check and import-seed (serve is exercised by the browser tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from app.cli import app
+from app.config import get_settings
+from app.content.folder import load_folder
+
+runner = CliRunner()
+
+
+def test_check_passes_on_the_repo_lessons(lessons_dir: Path) -> None:
+    result = runner.invoke(app, ["check", str(lessons_dir)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "lessons OK" in result.stderr
+
+
+def test_check_prints_path_line_message_and_exits_1(
+    lessons_dir: Path, make_lesson: Callable[..., Path]
+) -> None:
+    folder = make_lesson(root=lessons_dir, quiz="questions:\n  - id: q\n    type: single\n")
+    (lessons_dir / "broken.txt").write_bytes(b"ANSWER\n\xff\n")
+    result = runner.invoke(app, ["check", str(lessons_dir)])
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert (
+        f"{lessons_dir / 'broken.txt'}:2: not valid UTF-8 (byte 0xff); save the file as UTF-8"
+        in lines
+    )
+    assert f"{folder / 'quiz.yaml'}:2: questions.0.prompt: Field required" in lines
+    assert all(line.count(":") >= 2 for line in lines)
+    assert "problems found" in result.stderr
+
+
+def test_check_reads_the_lessons_dir_setting(
+    monkeypatch: pytest.MonkeyPatch, lessons_dir: Path
+) -> None:
+    monkeypatch.setenv("PARADE_LESSONS_DIR", str(lessons_dir / "missing"))
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["check"])
+    finally:
+        get_settings.cache_clear()
+    assert result.exit_code == 2
+    assert result.stderr.strip() == f"{lessons_dir / 'missing'}: not a folder"
+
+
+def test_import_seed_writes_a_lesson_folder(seed_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "lessons" / "from-seed"
+    result = runner.invoke(app, ["import-seed", str(seed_file), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["dilemmas.yaml", "lesson.md", "quiz.yaml"]
+    lesson = load_folder(out)
+    assert lesson.slug == "rnn-lesson" and len(lesson.sections) == 7
+    # a second import does not overwrite the instructor's edits
+    again = runner.invoke(app, ["import-seed", str(seed_file), "--out", str(out)])
+    assert again.exit_code == 1 and "--force" in again.stderr
+    check = runner.invoke(app, ["check", str(out.parent)])
+    assert check.exit_code == 0, check.output
+
+
+def test_import_seed_rejects_a_bad_file(tmp_path: Path) -> None:
+    bad = tmp_path / "empty.txt"
+    bad.write_text("   \n")
+    result = runner.invoke(app, ["import-seed", str(bad), "--out", str(tmp_path / "x")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"{bad}:1: file is empty"
+    assert not (tmp_path / "x").exists()
