@@ -1,0 +1,117 @@
+"""The database: an engine and session factories built from settings, and schema upgrades.
+
+SQLite is tuned for several worker processes sharing one file: WAL (readers never block the
+writer), foreign keys on, a busy timeout, and write transactions that take the write lock up
+front with ``BEGIN IMMEDIATE`` so two writers never deadlock halfway through a transaction.
+Reads keep a plain deferred ``BEGIN``: they never wait for a writer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+SQLITE_BUSY_TIMEOUT_MS = 10_000
+WRITE_OPTION = "parade_write"  # execution option: this connection's transactions will write
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """Return an engine for `url`, with the SQLite tuning described above when it is SQLite."""
+    sa_url = make_url(url)
+    if sa_url.get_backend_name() != "sqlite":
+        return create_engine(sa_url, pool_pre_ping=True, **kwargs)
+    database = sa_url.database or ""
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(sa_url, connect_args={"check_same_thread": False}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # SQLAlchemy's documented pysqlite recipe: stop the driver from issuing its own
+        # BEGIN, so that the "begin" hook below decides how each transaction starts.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")  # durable with WAL, and faster
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(WRITE_OPTION, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine plus two session factories: one for reads, one for writes."""
+
+    engine: Engine
+    reader: sessionmaker[Session]
+    writer: sessionmaker[Session]
+
+    @classmethod
+    def from_url(cls, url: str, **kwargs: Any) -> Database:
+        engine = make_engine(url, **kwargs)
+        write_engine = engine.execution_options(**{WRITE_OPTION: True})
+        return cls(
+            engine=engine,
+            reader=sessionmaker(engine, expire_on_commit=False),
+            writer=sessionmaker(write_engine, expire_on_commit=False),
+        )
+
+    @contextmanager
+    def session(self, *, write: bool) -> Iterator[Session]:
+        """Yield a session; a write session's transactions hold the SQLite write lock."""
+        with (self.writer if write else self.reader)() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def alembic_config(url: str) -> Any:
+    """Return the Alembic configuration for `url` (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["database_url"] = url
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    """Bring the schema at `url` up to `revision`; safe to run from several workers at once."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), revision)
+
+
+def downgrade(url: str, revision: str) -> None:
+    """Take the schema at `url` back to `revision`."""
+    from alembic import command
+
+    command.downgrade(alembic_config(url), revision)
+
+
+def current_revision(url: str) -> str | None:
+    """Return the schema revision stored in the database at `url`, or None when it has none."""
+    from alembic.runtime.migration import MigrationContext
+
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            return MigrationContext.configure(conn).get_current_revision()
+    finally:
+        engine.dispose()
