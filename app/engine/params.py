@@ -1,0 +1,85 @@
+"""Parameter layout (PyTorch names, shapes and gate order) and PyTorch's default initialisation."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .numerics import Array, Params
+
+# Gates stacked along the rows of weight_ih / weight_hh, in PyTorch's order.
+GATES: dict[str, tuple[str, ...]] = {
+    "rnn": ("a",),  # the single tanh pre-activation
+    "lstm": ("i", "f", "g", "o"),  # input, forget, candidate, output
+    "gru": ("r", "z", "n"),  # reset, update, candidate
+}
+CELLS: tuple[str, ...] = tuple(GATES)
+PARAM_NAMES: tuple[str, ...] = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+
+
+def check_cell(cell: str) -> int:
+    """Return the number of stacked gates G for `cell`, or raise ValueError."""
+    if cell not in GATES:
+        raise ValueError(f"Unknown cell {cell!r}: choose one of {', '.join(CELLS)}.")
+    return len(GATES[cell])
+
+
+def check_params(cell: str, params: Params) -> tuple[Params, int, int]:
+    """Return (params as float64 arrays, D, H) after checking every name and shape."""
+    G = check_cell(cell)
+    missing = [name for name in PARAM_NAMES if name not in params]
+    if missing:
+        raise ValueError(f"Missing parameters for the {cell} cell: {', '.join(missing)}.")
+    out = {name: np.asarray(params[name], dtype=np.float64) for name in PARAM_NAMES}
+    W_ih, W_hh = out["weight_ih"], out["weight_hh"]
+    if W_hh.ndim != 2 or W_hh.shape[0] != G * W_hh.shape[1] or W_hh.shape[1] == 0:
+        raise ValueError(
+            f"weight_hh must have shape ({G}*H, H) for the {cell} cell, got {W_hh.shape}."
+        )
+    H = W_hh.shape[1]
+    if W_ih.ndim != 2 or W_ih.shape[0] != G * H:
+        raise ValueError(f"weight_ih must have shape ({G * H}, D), got {W_ih.shape}.")
+    D = W_ih.shape[1]
+    for name in ("bias_ih", "bias_hh"):
+        if out[name].shape != (G * H,):
+            raise ValueError(f"{name} must have shape ({G * H},), got {out[name].shape}.")
+    for name, value in out.items():
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"{name} contains NaN or infinite values.")
+    return out, D, H
+
+
+def init_params(
+    cell: str,
+    input_size: int,
+    hidden_size: int,
+    rng: np.random.Generator,
+    weight_scale: float = 1.0,
+) -> Params:
+    """Return fresh parameters drawn like PyTorch: every entry from U(-1/sqrt(H), 1/sqrt(H)).
+
+    `weight_scale` multiplies weight_hh only: below 1 the memory fades faster,
+    above 1 gradients tend to explode. Draw order is fixed, so a seeded `rng`
+    gives the same parameters every time.
+    """
+    G = check_cell(cell)
+    D, H = input_size, hidden_size
+    if D < 1 or H < 1:
+        raise ValueError("input_size and hidden_size must be at least 1.")
+    k = 1.0 / math.sqrt(H)
+    W_ih = rng.uniform(-k, k, size=(G * H, D))  # (G*H, D)
+    W_hh = rng.uniform(-k, k, size=(G * H, H)) * weight_scale  # (G*H, H)
+    b_ih = rng.uniform(-k, k, size=G * H)  # (G*H,)
+    b_hh = rng.uniform(-k, k, size=G * H)  # (G*H,)
+    return {"weight_ih": W_ih, "weight_hh": W_hh, "bias_ih": b_ih, "bias_hh": b_hh}
+
+
+def zeros_like_params(params: Params) -> Params:
+    """Return a dict of zero arrays with the same names and shapes as `params`."""
+    return {name: np.zeros_like(value) for name, value in params.items()}
+
+
+def as_array(x: object) -> Array:
+    """Return `x` as a float64 array (no copy when it already is one)."""
+    return np.asarray(x, dtype=np.float64)
