@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -94,6 +95,69 @@ def import_seed(
         if not (folder / name).exists() or force:
             (folder / name).write_text(f"{key}: []\n", encoding="utf-8")
     typer.echo(f"wrote {folder}/ ({LESSON_FILE}, {QUIZ_FILE}, {DILEMMAS_FILE})")
+
+
+# --- database and accounts ----------------------------------------------------------------------
+
+db_app = typer.Typer(help="The database: schema migrations.", no_args_is_help=True)
+user_app = typer.Typer(help="Accounts: add students and instructors.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+
+
+@db_app.command("upgrade")
+def db_upgrade(
+    revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
+) -> None:
+    """Bring the database in PARADE_DATABASE_URL up to date (the server also does this)."""
+    from app import db
+
+    url = get_settings().database_url
+    db.upgrade(url, revision)
+    typer.echo(f"database at revision {db.current_revision(url)}")
+
+
+@db_app.command("current")
+def db_current() -> None:
+    """Print the database's schema revision."""
+    from app import db
+
+    typer.echo(db.current_revision(get_settings().database_url) or "empty (no schema yet)")
+
+
+def _read_password(stdin: bool) -> str:
+    if stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Username: 3-32 letters, digits, . - _")],
+    instructor: Annotated[bool, typer.Option(help="Give the account the instructor role.")] = False,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create an account (the password is asked for, or read from stdin)."""
+    from app import db
+    from app.accounts import UsernameTaken, create_user
+    from app.security import WeakPassword
+
+    password = _read_password(password_stdin or not sys.stdin.isatty())
+    url = get_settings().database_url
+    db.upgrade(url)
+    database = db.Database.from_url(url)
+    try:
+        with database.session(write=True) as session:
+            user = create_user(session, username=name, password=password,
+                               role="instructor" if instructor else "student")  # fmt: skip
+            typer.echo(f"created {user.role} {user.username}")
+    except (UsernameTaken, WeakPassword, ValueError) as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    finally:
+        database.dispose()
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from app.content.errors import LessonProblem
-from app.views import LessonOut, LessonSummaryOut
+from app.quiz import AttemptOut, DilemmaResultOut, LessonProgressOut, LessonStatsOut
+from app.views import LessonOut, LessonSummaryOut, QuestionOut
 
 
 @dataclass(frozen=True)
@@ -51,3 +53,47 @@ class ErrorPage:
     status: int
     title: str
     message: str
+
+
+# --- accounts and scores ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AuthPage:
+    """The login or register form, refilled after a mistake."""
+
+    mode: Literal["login", "register", "logout"]
+    next: str = "/"
+    username: str = ""
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class AttemptPage:
+    """The result of answering one question through the HTML form (no JavaScript)."""
+
+    lesson_slug: str
+    lesson_title: str
+    question: QuestionOut
+    number: int  # the question's position in the quiz, from 1
+    result: AttemptOut | None
+    error: str = ""  # why the answer could not be graded (no try was used)
+    can_retry: bool = True  # whether the form is shown again
+
+
+@dataclass(frozen=True)
+class DilemmaPage:
+    lesson_slug: str
+    lesson_title: str
+    result: DilemmaResultOut
+
+
+@dataclass(frozen=True)
+class ProgressPage:
+    lessons: list[LessonProgressOut]
+
+
+@dataclass(frozen=True)
+class InstructorPage:
+    lessons: list[LessonStatsOut]
+    problems: list[Problem]

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
 
+from app.accounts import Account
+from app.auth import account_from_request
 from app.config import Settings
 from app.content.model import Lesson
 from app.content.store import Snapshot
+from app.csrf import SAFE_METHODS
+from app.db import Database
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -41,3 +47,50 @@ def get_lesson(slug: str, lessons: LessonsDep) -> Lesson:
 
 
 LessonDep = Annotated[Lesson, Depends(get_lesson)]
+
+
+# --- database and accounts ----------------------------------------------------------------------
+
+
+def get_database(request: Request) -> Database:
+    db: Database | None = getattr(request.app.state, "db", None)
+    if db is None:  # only when the app runs without its lifespan
+        raise HTTPException(status_code=503, detail="The database is not ready yet.")
+    return db
+
+
+DatabaseDep = Annotated[Database, Depends(get_database)]
+
+
+def get_session(request: Request, db: DatabaseDep) -> Iterator[Session]:
+    """Yield a DB session: GET requests read; others write (on SQLite, BEGIN IMMEDIATE)."""
+    with db.session(write=request.method not in SAFE_METHODS) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_optional_user(request: Request) -> Account | None:
+    return account_from_request(request)
+
+
+OptionalUser = Annotated[Account | None, Depends(get_optional_user)]
+
+
+def get_current_user(user: OptionalUser) -> Account:
+    if user is None:
+        raise HTTPException(status_code=401, detail="Log in to do this.")
+    return user
+
+
+CurrentUser = Annotated[Account, Depends(get_current_user)]
+
+
+def get_instructor(user: CurrentUser) -> Account:
+    if not user.is_instructor:
+        raise HTTPException(status_code=403, detail="Only instructors can see this.")
+    return user
+
+
+Instructor = Annotated[Account, Depends(get_instructor)]

@@ -15,15 +15,19 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app import db as database
+from app.auth import template_context
 from app.config import Settings, get_settings
 from app.content.store import LessonStore
 from app.content.watch import watch_lessons
 from app.context import ErrorPage
-from app.routes import api_lessons, health, pages
+from app.csrf import CSRFMiddleware
+from app.routes import api_auth, api_lessons, api_quiz, auth_pages, health, pages, quiz_pages
 
 log = logging.getLogger("parade")
 
-_TITLES = {404: "Page not found", 405: "Not allowed", 422: "Bad request", 500: "Something broke"}
+_TITLES = {404: "Page not found", 405: "Not allowed", 422: "Bad request", 500: "Something broke",
+           401: "Please log in", 403: "Request refused", 429: "Too many tries"}  # fmt: skip
 
 
 def _wants_json(request: Request) -> bool:
@@ -39,10 +43,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         autoescape=True,
         undefined=jinja2.StrictUndefined,
     )
-    templates = Jinja2Templates(env=env)
+    templates = Jinja2Templates(env=env, context_processors=[template_context])
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if settings.migrate_on_startup:
+            await asyncio.to_thread(database.upgrade, settings.database_url)
+        # Created here, not at import: each worker process opens its own connections.
+        app.state.db = database.Database.from_url(settings.database_url)
         stop = asyncio.Event()
         watcher = None
         if settings.watch_lessons:
@@ -53,6 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stop.set()
             if watcher is not None:
                 await watcher
+            app.state.db.dispose()
+            del app.state.db
 
     app = FastAPI(
         title="Parade",
@@ -69,6 +79,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api_lessons.router)
     app.include_router(pages.router)
+    app.include_router(api_auth.router)
+    app.include_router(api_quiz.router)
+    app.include_router(auth_pages.router)
+    app.include_router(quiz_pages.router)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -100,4 +114,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, server_error)
+
+    def csrf_refused(request: Request, status: int, message: str) -> Response:
+        if _wants_json(request):
+            return JSONResponse({"detail": message}, status_code=status)
+        return _error_page(request, status, message)
+
+    app.add_middleware(CSRFMiddleware, secret=settings.secret_key, reject=csrf_refused)
     return app

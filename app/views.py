@@ -14,6 +14,7 @@ from pydantic import BaseModel
 from app.content.model import Lesson, Section
 from app.content.schema import (
     Dilemma,
+    EngineQuestion,
     MultipleQuestion,
     NumericQuestion,
     OrderingQuestion,
@@ -22,12 +23,19 @@ from app.content.schema import (
     TrueFalseQuestion,
 )
 
-QuestionType = Literal["single", "multiple", "true_false", "numeric", "ordering", "text"]
+QuestionType = Literal["single", "multiple", "true_false", "numeric", "ordering", "text", "engine"]
 
 
 class OptionOut(BaseModel):
     id: str
     text: str
+
+
+class GivenOut(BaseModel):
+    """A named matrix or vector of an engine question (vectors as one column)."""
+
+    name: str
+    rows: list[list[float]]
 
 
 class QuestionOut(BaseModel):
@@ -38,6 +46,8 @@ class QuestionOut(BaseModel):
     unit: str = ""
     max_attempts: int
     hint_count: int
+    answer_size: int = 1  # how many numbers an engine question's answer has
+    given: list[GivenOut] = []  # an engine question's numbers: filled in per student
 
 
 class DilemmaOut(BaseModel):
@@ -91,6 +101,7 @@ def question_view(q: Question) -> QuestionOut:
         order = shuffled_order(q.id, list(by_id))
         options = [OptionOut(id=i, text=by_id[i]) for i in order]
     unit = q.unit if isinstance(q, NumericQuestion) else ""
+    answer_size = q.hidden_size if isinstance(q, EngineQuestion) else 1
     return QuestionOut(
         id=q.id,
         type=q.type,
@@ -99,6 +110,7 @@ def question_view(q: Question) -> QuestionOut:
         unit=unit,
         max_attempts=q.attempts,
         hint_count=len(q.hints),
+        answer_size=answer_size,
     )
 
 

@@ -149,13 +149,26 @@ class TextQuestion(QuestionBase):
     feedback: Text
 
 
+class EngineQuestion(QuestionBase):
+    """Numbers made by the server for each student: a small tanh RNN with its own weights,
+    x_1 and h_0; the student computes h_1. Graded by recomputing it within `tolerance`."""
+
+    type: Literal["engine"]
+    task: Literal["rnn_h1"] = "rnn_h1"
+    hidden_size: Annotated[int, Field(ge=1, le=4)] = 2
+    input_size: Annotated[int, Field(ge=1, le=4)] = 2
+    tolerance: Annotated[float, Field(gt=0, le=1)] = 0.01
+    feedback: Text = Field(description="Shown for a wrong answer that matches no known slip.")
+
+
 Question = Annotated[
     SingleQuestion
     | MultipleQuestion
     | TrueFalseQuestion
     | NumericQuestion
     | OrderingQuestion
-    | TextQuestion,
+    | TextQuestion
+    | EngineQuestion,
     Field(discriminator="type"),
 ]
 

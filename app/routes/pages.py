@@ -6,7 +6,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.context import IndexPage, LessonPage, Problem, StatusPage
-from app.deps import LessonDep, LessonsDep, SettingsDep, TemplatesDep
+from app.deps import LessonDep, LessonsDep, OptionalUser, SettingsDep, TemplatesDep
+from app.quiz import personal_lesson
+from app.scores import variant_key
 from app.views import lesson_summary, lesson_view
 
 router = APIRouter(include_in_schema=False)
@@ -25,10 +27,18 @@ def index(request: Request, lessons: LessonsDep, templates: TemplatesDep) -> HTM
 def lesson_page(
     request: Request,
     lesson: LessonDep,
+    lessons: LessonsDep,
+    user: OptionalUser,
+    settings: SettingsDep,
     templates: TemplatesDep,
 ) -> HTMLResponse:
-    # Until accounts exist, problems are listed on /status, not on the public lesson page.
-    page = LessonPage(lesson=lesson_view(lesson))
+    view = personal_lesson(lesson_view(lesson), lesson, variant_key(user.id if user else None))
+    problems = lessons.problems_for(lesson) if user and user.is_instructor else []
+    page = LessonPage(
+        lesson=view,
+        problems=[Problem.of(p, settings.lessons_dir) for p in problems],
+        answering=True,
+    )
     return templates.TemplateResponse(request, "lessons/lesson.html", {"page": page})
 
 

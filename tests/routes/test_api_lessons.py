@@ -34,7 +34,7 @@ def test_lesson_shape(mini_client: TestClient) -> None:
     assert all(set(s) == {"id", "title", "html", "kind"} for s in body["sections"])
     q = {q["id"]: q for q in body["quiz"]}
     assert set(q["memory"]) == {"id", "type", "prompt", "options", "unit", "max_attempts",
-                                "hint_count"}  # fmt: skip
+                                "hint_count", "answer_size", "given"}  # fmt: skip
     assert q["memory"]["options"] == [{"id": "hidden", "text": "The hidden state"},
                                       {"id": "weights", "text": "The weights"}]  # fmt: skip
     assert q["memory"]["hint_count"] == 1

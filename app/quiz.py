@@ -1,0 +1,297 @@
+"""What students and instructors see of the quiz: per-student question views, attempt results,
+dilemma outcomes, progress and class statistics, as response models shared by the JSON API and
+the HTML pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from pydantic import BaseModel
+from sqlalchemy.orm import Session
+
+from app.accounts import Account
+from app.content.model import Lesson
+from app.content.schema import Dilemma, EngineQuestion, OrderingQuestion, Question
+from app.grading import MalformedAnswer, engine_variant
+from app.scores import (
+    AttemptResult,
+    DilemmaStats,
+    LessonProgress,
+    QuestionState,
+    QuestionStats,
+    check_dilemma_choice,
+    record_dilemma_response,
+    submit_attempt,
+    try_as_guest,
+)
+from app.views import GivenOut, LessonOut, QuestionOut, question_view
+
+GUEST_NOTICE = "You are not logged in: your answer was graded but not saved. Log in to keep scores."
+
+
+class AttemptOut(BaseModel):
+    """The grade of one answer. Feedback, explanation and solution exist only here."""
+
+    correct: bool
+    score: float
+    feedback: list[str]
+    misconceptions: list[str]
+    hints: list[str]
+    attempts_left: int | None
+    finished: bool
+    explanation: str | None
+    solution: str | None
+    saved: bool
+    attempt: int | None
+    best_score: float | None
+    notice: str | None = None
+
+    @classmethod
+    def of(cls, result: AttemptResult) -> AttemptOut:
+        return cls(
+            correct=result.correct,
+            score=result.score,
+            feedback=result.feedback,
+            misconceptions=result.misconceptions,
+            hints=result.hints,
+            attempts_left=result.attempts_left,
+            finished=result.finished,
+            explanation=result.explanation,
+            solution=result.solution,
+            saved=result.saved,
+            attempt=result.attempt,
+            best_score=result.best_score,
+            notice=None if result.saved else GUEST_NOTICE,
+        )
+
+
+class TradeoffOut(BaseModel):
+    id: str
+    text: str
+    gains: list[str]
+    costs: list[str]
+    chosen: bool
+
+
+class DilemmaResultOut(BaseModel):
+    dilemma_id: str
+    title: str
+    choice: str
+    reason: str
+    options: list[TradeoffOut]
+    commentary: str
+    saved: bool
+    notice: str | None = None
+
+    @classmethod
+    def of(cls, dilemma: Dilemma, choice: str, reason: str, saved: bool) -> DilemmaResultOut:
+        return cls(
+            dilemma_id=dilemma.id,
+            title=dilemma.title,
+            choice=choice,
+            reason=reason,
+            options=[
+                TradeoffOut(
+                    id=o.id,
+                    text=o.text,
+                    gains=list(o.tradeoffs.gains),
+                    costs=list(o.tradeoffs.costs),
+                    chosen=o.id == choice,
+                )
+                for o in dilemma.options
+            ],
+            commentary=dilemma.commentary,
+            saved=saved,
+            notice=None if saved else GUEST_NOTICE,
+        )
+
+
+class QuestionProgressOut(BaseModel):
+    id: str
+    prompt: str
+    tries: int
+    attempts_left: int
+    best_score: float
+    correct: bool
+    finished: bool
+
+    @classmethod
+    def of(cls, state: QuestionState) -> QuestionProgressOut:
+        return cls(
+            id=state.question.id,
+            prompt=state.question.prompt,
+            tries=state.tries,
+            attempts_left=state.attempts_left,
+            best_score=round(state.best, 4),
+            correct=state.correct,
+            finished=state.finished,
+        )
+
+
+class LessonProgressOut(BaseModel):
+    slug: str
+    title: str
+    score: float
+    max_score: int
+    percent: float
+    questions_done: int
+    questions_tried: int
+    total: int
+    questions: list[QuestionProgressOut]
+
+    @classmethod
+    def of(cls, p: LessonProgress) -> LessonProgressOut:
+        return cls(
+            slug=p.slug,
+            title=p.title,
+            score=p.score,
+            max_score=p.max_score,
+            percent=round(100 * p.score / p.max_score, 1) if p.max_score else 0.0,
+            questions_done=p.questions_done,
+            questions_tried=p.questions_tried,
+            total=p.total,
+            questions=[QuestionProgressOut.of(s) for s in p.questions],
+        )
+
+
+class WrongAnswerOut(BaseModel):
+    answer: str
+    count: int
+
+
+class QuestionStatsOut(BaseModel):
+    id: str
+    prompt: str
+    version: str
+    attempts: int
+    students: int
+    percent_correct: float
+    first_try_correct: float
+    common_wrong: list[WrongAnswerOut]
+
+    @classmethod
+    def of(cls, s: QuestionStats) -> QuestionStatsOut:
+        return cls(
+            id=s.question_id,
+            prompt=s.prompt,
+            version=s.version,
+            attempts=s.attempts,
+            students=s.students,
+            percent_correct=s.percent_correct,
+            first_try_correct=s.first_try_correct,
+            common_wrong=[WrongAnswerOut(answer=a, count=n) for a, n in s.common_wrong],
+        )
+
+
+class ChoiceCountOut(BaseModel):
+    text: str
+    count: int
+
+
+class DilemmaStatsOut(BaseModel):
+    id: str
+    title: str
+    choices: list[ChoiceCountOut]
+
+
+class LessonStatsOut(BaseModel):
+    slug: str
+    title: str
+    questions: list[QuestionStatsOut]
+    dilemmas: list[DilemmaStatsOut]
+
+    @classmethod
+    def of(
+        cls, lesson: Lesson, questions: list[QuestionStats], dilemmas: list[DilemmaStats]
+    ) -> LessonStatsOut:
+        return cls(
+            slug=lesson.slug,
+            title=lesson.title,
+            questions=[QuestionStatsOut.of(q) for q in questions],
+            dilemmas=[
+                DilemmaStatsOut(
+                    id=d.dilemma_id,
+                    title=d.title,
+                    choices=[ChoiceCountOut(text=t, count=n) for t, n in d.choices],
+                )
+                for d in dilemmas
+            ],
+        )
+
+
+# --- per-student question views ---------------------------------------------------------------
+
+
+def personal_question(question: Question, variant_key: str) -> QuestionOut:
+    """Return the student's view of a question with their own numbers filled in."""
+    view = question_view(question)
+    if isinstance(question, EngineQuestion):
+        given = engine_variant(question, variant_key).given()
+        view = view.model_copy(update={"given": [GivenOut(name=n, rows=r) for n, r in given]})
+    return view
+
+
+def personal_lesson(view: LessonOut, lesson: Lesson, variant_key: str) -> LessonOut:
+    """Return the lesson view with every engine question's numbers made for this student."""
+    questions = {q.id: q for q in lesson.questions}
+    quiz = [
+        personal_question(questions[q.id], variant_key) if q.type == "engine" else q
+        for q in view.quiz
+    ]
+    return view.model_copy(update={"quiz": quiz})
+
+
+# --- HTML form answers ------------------------------------------------------------------------
+
+FormValues = Mapping[str, Sequence[str]]
+
+
+def answer_from_form(question: Question, form: FormValues) -> object:
+    """Return the JSON-shaped answer that an HTML quiz form stands for.
+
+    The form posts `answer` (once, or once per ticked box / hidden unit) and, for ordering,
+    one `position-<item id>` select per item."""
+    values = list(form.get("answer", []))
+    if isinstance(question, OrderingQuestion):
+        positions: dict[str, int] = {}
+        for item in question.items:
+            raw = (form.get(f"position-{item.id}") or [""])[0]
+            if not raw.isdigit():
+                raise MalformedAnswer("Give every step a position.")
+            positions[item.id] = int(raw)
+        if sorted(positions.values()) != list(range(1, len(question.items) + 1)):
+            raise MalformedAnswer("Give each step a different position, from 1 up.")
+        return sorted(positions, key=positions.__getitem__)
+    if question.type in ("multiple", "engine"):
+        return values
+    if not values:
+        raise MalformedAnswer("Give an answer first.")
+    return values[0]
+
+
+def answer_question(
+    session: Session, *, user: Account | None, lesson_slug: str, question: Question, raw: object
+) -> AttemptOut:
+    """Return the grade of `raw`, stored for a logged-in student; raise MalformedAnswer (no
+    try used) or OutOfAttempts."""
+    if user is None:
+        return AttemptOut.of(try_as_guest(question, raw))
+    result = submit_attempt(
+        session, user_id=user.id, lesson_slug=lesson_slug, question=question, raw_answer=raw
+    )
+    return AttemptOut.of(result)
+
+
+def respond_to_dilemma(
+    session: Session, *, user: Account | None, lesson_slug: str, dilemma: Dilemma,
+    choice: object, reason: object,
+) -> DilemmaResultOut:  # fmt: skip
+    """Return every option's trade-offs and the commentary, storing a student's response;
+    raise ValueError when the choice is not one of the options."""
+    choice, reason = check_dilemma_choice(dilemma, choice, reason)
+    if user is not None:
+        record_dilemma_response(
+            session, user_id=user.id, lesson_slug=lesson_slug, dilemma_id=dilemma.id,
+            choice=choice, reason=reason,
+        )  # fmt: skip
+    return DilemmaResultOut.of(dilemma, choice, reason, saved=user is not None)

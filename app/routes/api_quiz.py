@@ -1,0 +1,162 @@
+"""JSON API for answering: quiz attempts, dilemma responses, progress, class statistics."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, HTTPException, status
+from pydantic import BaseModel, Field
+
+from app import scores
+from app.content.schema import Dilemma, Question
+from app.deps import CurrentUser, Instructor, LessonDep, LessonsDep, OptionalUser, SessionDep
+from app.grading import MalformedAnswer
+from app.quiz import (
+    AttemptOut,
+    DilemmaResultOut,
+    LessonProgressOut,
+    LessonStatsOut,
+    QuestionProgressOut,
+    answer_question,
+    personal_question,
+    respond_to_dilemma,
+)
+from app.views import QuestionOut
+
+router = APIRouter(prefix="/api", tags=["quiz"])
+
+OUT_OF_ATTEMPTS = "This question is finished: you answered it right or used every try."
+
+
+def get_question(lesson: LessonDep, question_id: str) -> Question:
+    question = lesson.question(question_id)
+    if question is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"No question called {question_id!r}.")
+    return question
+
+
+def get_dilemma(lesson: LessonDep, dilemma_id: str) -> Dilemma:
+    dilemma = lesson.dilemma(dilemma_id)
+    if dilemma is None:
+        raise HTTPException(status.HTTP_404_NOT_FOUND, f"No dilemma called {dilemma_id!r}.")
+    return dilemma
+
+
+QuestionDep = Annotated[Question, Depends(get_question)]
+DilemmaDep = Annotated[Dilemma, Depends(get_dilemma)]
+
+
+class AttemptIn(BaseModel):
+    answer: Any = Field(description="Shape depends on the question type; see app/grading.py.")
+
+
+class DilemmaIn(BaseModel):
+    choice: str
+    reason: Annotated[str, Field(max_length=scores.MAX_REASON)] = ""
+
+
+class QuizItemOut(BaseModel):
+    question: QuestionOut
+    progress: QuestionProgressOut | None  # None for guests
+
+
+@router.get(
+    "/lessons/{slug}/quiz",
+    response_model=list[QuizItemOut],
+    summary="The quiz as this student sees it: own numbers, tries used so far",
+)
+def get_quiz(lesson: LessonDep, user: OptionalUser, session: SessionDep) -> list[QuizItemOut]:
+    key = scores.variant_key(user.id if user else None)
+    items = []
+    for q in lesson.questions:
+        state = None
+        if user is not None:
+            state = scores.question_state(
+                session, user_id=user.id, lesson_slug=lesson.slug, question=q
+            )
+        items.append(
+            QuizItemOut(
+                question=personal_question(q, key),
+                progress=QuestionProgressOut.of(state) if state else None,
+            )
+        )
+    return items
+
+
+@router.post(
+    "/lessons/{slug}/quiz/{question_id}/attempts",
+    response_model=AttemptOut,
+    summary="Answer a question: graded at once, stored when logged in",
+    responses={
+        404: {"description": "No such lesson or question"},
+        409: {"description": "No tries left, or already answered right"},
+        422: {"description": "The answer does not fit the question (no try used)"},
+    },
+)
+def post_attempt(
+    body: AttemptIn,
+    lesson: LessonDep,
+    question: QuestionDep,
+    user: OptionalUser,
+    session: SessionDep,
+) -> AttemptOut:
+    try:
+        return answer_question(
+            session, user=user, lesson_slug=lesson.slug, question=question, raw=body.answer
+        )
+    except MalformedAnswer as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    except scores.OutOfAttempts:
+        raise HTTPException(status.HTTP_409_CONFLICT, OUT_OF_ATTEMPTS) from None
+
+
+@router.post(
+    "/lessons/{slug}/dilemmas/{dilemma_id}/responses",
+    response_model=DilemmaResultOut,
+    summary="Respond to a dilemma: returns every option's trade-offs and the commentary",
+    responses={404: {"description": "No such lesson or dilemma"}},
+)
+def post_dilemma_response(
+    body: DilemmaIn,
+    lesson: LessonDep,
+    dilemma: DilemmaDep,
+    user: OptionalUser,
+    session: SessionDep,
+) -> DilemmaResultOut:
+    try:
+        return respond_to_dilemma(
+            session, user=user, lesson_slug=lesson.slug, dilemma=dilemma,
+            choice=body.choice, reason=body.reason,
+        )  # fmt: skip
+    except ValueError as exc:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+
+
+@router.get(
+    "/me/progress",
+    response_model=list[LessonProgressOut],
+    summary="The logged-in student's scores, per lesson",
+    responses={401: {"description": "Not logged in"}},
+)
+def my_progress(
+    user: CurrentUser, lessons: LessonsDep, session: SessionDep
+) -> list[LessonProgressOut]:
+    found = scores.progress(session, user_id=user.id, lessons=lessons.ordered())
+    return [LessonProgressOut.of(p) for p in found]
+
+
+@router.get(
+    "/instructor/stats",
+    response_model=list[LessonStatsOut],
+    summary="Per-question class statistics (instructors only)",
+    responses={401: {"description": "Not logged in"}, 403: {"description": "Not an instructor"}},
+)
+def class_stats(_: Instructor, lessons: LessonsDep, session: SessionDep) -> list[LessonStatsOut]:
+    return [
+        LessonStatsOut.of(
+            lesson,
+            scores.question_stats(session, lesson=lesson),
+            scores.dilemma_stats(session, lesson=lesson),
+        )
+        for lesson in lessons.ordered()
+    ]

@@ -1,0 +1,379 @@
+"""Quiz attempts, dilemma responses, progress and class statistics: the queries behind them.
+
+Every function takes the session first and the rest by keyword. Grading itself is pure and
+lives in app/grading.py; this module adds the per-question policy that needs history
+(tries left, hints earned, when the explanation may be shown) and stores the result.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.content.model import Lesson
+from app.content.schema import (
+    Dilemma,
+    MultipleQuestion,
+    Question,
+    SingleQuestion,
+    TrueFalseQuestion,
+)
+from app.grading import (
+    Answer,
+    grade,
+    hints_unlocked,
+    parse_answer,
+    points_for_try,
+    question_version,
+)
+from app.models import Attempt, DilemmaResponse, utcnow
+
+GUEST_KEY = "guest"
+SUBMIT_RETRIES = 5
+
+
+def variant_key(user_id: int | None) -> str:
+    """Return the key that picks a student's own engine-question numbers."""
+    return GUEST_KEY if user_id is None else f"user:{user_id}"
+
+
+class OutOfAttempts(Exception):
+    """The question is finished for this student: answered right, or no tries left."""
+
+
+@dataclass(frozen=True)
+class QuestionState:
+    """Where one student stands on the current version of one question."""
+
+    question: Question
+    tries: int = 0
+    wrong_tries: int = 0
+    best: float = 0.0
+    correct: bool = False
+
+    @property
+    def attempts_left(self) -> int:
+        return 0 if self.correct else max(0, self.question.attempts - self.tries)
+
+    @property
+    def finished(self) -> bool:
+        return self.correct or self.attempts_left == 0
+
+
+@dataclass(frozen=True)
+class AttemptResult:
+    correct: bool
+    score: float  # points earned by this try, 0..1 of the question
+    feedback: list[str]
+    misconceptions: list[str]
+    hints: list[str]  # unlocked so far
+    attempts_left: int | None  # None for guests: their tries are not counted
+    finished: bool
+    explanation: str | None  # only once the question is finished
+    solution: str | None  # likewise
+    saved: bool
+    attempt: int | None = None  # the try's number, for a logged-in student
+    best_score: float | None = None
+
+
+class _Row(Protocol):
+    score: float
+    correct: bool
+
+
+def _state(question: Question, rows: Sequence[_Row]) -> QuestionState:
+    return QuestionState(
+        question=question,
+        tries=len(rows),
+        wrong_tries=sum(not r.correct for r in rows),
+        best=max((r.score for r in rows), default=0.0),
+        correct=any(r.correct for r in rows),
+    )
+
+
+def question_state(
+    session: Session, *, user_id: int, lesson_slug: str, question: Question
+) -> QuestionState:
+    """Return the student's state on the question's current version."""
+    rows = session.execute(
+        select(Attempt.score, Attempt.correct).where(
+            Attempt.user_id == user_id,
+            Attempt.lesson_slug == lesson_slug,
+            Attempt.question_id == question.id,
+            Attempt.question_version == question_version(question),
+        )
+    ).all()
+    return _state(question, rows)
+
+
+def _result(
+    question: Question,
+    answer: Answer,
+    *,
+    number: int,
+    key: str,
+    wrong_before: int,
+    tries_left_after: int | None,
+    saved: bool,
+    best_before: float = 0.0,
+) -> tuple[AttemptResult, float, bool]:
+    g = grade(question, answer, variant_key=key)
+    score = round(g.credit * points_for_try(question, number), 6)
+    wrong_tries = wrong_before + (not g.correct)
+    if tries_left_after is None:  # a guest: every answer counts as a first try
+        tries_left_after = question.attempts - number
+        counted = False
+    else:
+        counted = True
+    finished = g.correct or tries_left_after == 0
+    result = AttemptResult(
+        correct=g.correct,
+        score=score,
+        feedback=g.feedback if g.feedback or not g.correct else ["Correct."],
+        misconceptions=g.misconceptions,
+        hints=hints_unlocked(question, wrong_tries),
+        attempts_left=(0 if g.correct else tries_left_after) if counted else None,
+        finished=finished,
+        explanation=question.explanation if finished else None,
+        solution=g.solution if finished else None,
+        saved=saved,
+        attempt=number if saved else None,
+        best_score=max(best_before, score) if saved else None,
+    )
+    return result, score, g.correct
+
+
+def try_as_guest(question: Question, raw_answer: object) -> AttemptResult:
+    """Return the grade of a guest's answer (graded as a first try, stored nowhere)."""
+    answer = parse_answer(question, raw_answer)
+    result, _, _ = _result(
+        question, answer, number=1, key=GUEST_KEY, wrong_before=0, tries_left_after=None,
+        saved=False,
+    )  # fmt: skip
+    return result
+
+
+def submit_attempt(
+    session: Session, *, user_id: int, lesson_slug: str, question: Question, raw_answer: object
+) -> AttemptResult:
+    """Grade and store one try; raise MalformedAnswer (no try used) or OutOfAttempts.
+
+    Two racing submissions cannot both take the same try: (user, question, version, number)
+    is unique, and the loser retries with the next number (or finds no tries left)."""
+    answer = parse_answer(question, raw_answer)
+    version = question_version(question)
+    for _ in range(SUBMIT_RETRIES):
+        state = question_state(session, user_id=user_id, lesson_slug=lesson_slug, question=question)
+        if state.finished:
+            session.rollback()
+            raise OutOfAttempts
+        number = state.tries + 1
+        result, score, correct = _result(
+            question, answer, number=number, key=variant_key(user_id),
+            wrong_before=state.wrong_tries, tries_left_after=state.attempts_left - 1,
+            saved=True, best_before=state.best,
+        )  # fmt: skip
+        session.add(
+            Attempt(
+                user_id=user_id,
+                lesson_slug=lesson_slug,
+                question_id=question.id,
+                question_version=version,
+                number=number,
+                answer=json.loads(json.dumps(answer)),
+                score=score,
+                correct=correct,
+                created_at=utcnow(),
+            )
+        )
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()  # another request took this try first: count again
+            continue
+        return result
+    raise RuntimeError("could not store the attempt: too many concurrent submissions")
+
+
+# --- dilemmas ---------------------------------------------------------------------------------
+
+MAX_REASON = 2000
+
+
+def check_dilemma_choice(dilemma: Dilemma, choice: object, reason: object) -> tuple[str, str]:
+    """Return (choice, reason) cleaned; raise ValueError with a sentence when invalid."""
+    if not isinstance(choice, str) or choice not in {o.id for o in dilemma.options}:
+        raise ValueError("Choose one of the options.")
+    if reason is None:
+        reason = ""
+    if not isinstance(reason, str) or len(reason) > MAX_REASON:
+        raise ValueError(f"Keep your reason under {MAX_REASON} characters.")
+    return choice, reason.strip()
+
+
+def record_dilemma_response(
+    session: Session, *, user_id: int, lesson_slug: str, dilemma_id: str, choice: str, reason: str
+) -> None:
+    session.add(
+        DilemmaResponse(
+            user_id=user_id,
+            lesson_slug=lesson_slug,
+            dilemma_id=dilemma_id,
+            choice=choice,
+            reason=reason,
+            created_at=utcnow(),
+        )
+    )
+    session.commit()
+
+
+# --- progress ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LessonProgress:
+    slug: str
+    title: str
+    score: float  # sum over questions of the best score on each
+    max_score: int  # one point per question
+    questions_done: int  # answered right, or out of tries
+    questions_tried: int
+    total: int
+    questions: list[QuestionState] = field(default_factory=list)
+
+
+def progress(session: Session, *, user_id: int, lessons: list[Lesson]) -> list[LessonProgress]:
+    """Return the student's standing in every lesson that has a quiz (current versions)."""
+    rows = session.execute(
+        select(
+            Attempt.lesson_slug,
+            Attempt.question_id,
+            Attempt.question_version,
+            Attempt.score,
+            Attempt.correct,
+        ).where(Attempt.user_id == user_id)
+    ).all()
+    by_question: dict[tuple[str, str, str], list[_Row]] = {}
+    for r in rows:
+        by_question.setdefault((r.lesson_slug, r.question_id, r.question_version), []).append(r)
+    out: list[LessonProgress] = []
+    for lesson in lessons:
+        if not lesson.questions:
+            continue
+        states = [
+            _state(q, by_question.get((lesson.slug, q.id, question_version(q)), []))
+            for q in lesson.questions
+        ]
+        out.append(
+            LessonProgress(
+                slug=lesson.slug,
+                title=lesson.title,
+                score=round(sum(s.best for s in states), 4),
+                max_score=len(states),
+                questions_done=sum(s.finished for s in states),
+                questions_tried=sum(s.tries > 0 for s in states),
+                total=len(states),
+                questions=states,
+            )
+        )
+    return out
+
+
+# --- class statistics (instructors) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionStats:
+    question_id: str
+    prompt: str
+    version: str
+    attempts: int
+    students: int
+    percent_correct: float  # of attempts
+    first_try_correct: float  # share of students right on their first try
+    common_wrong: list[tuple[str, int]]  # wrong answers, most chosen first (text, count)
+
+
+@dataclass(frozen=True)
+class DilemmaStats:
+    dilemma_id: str
+    title: str
+    choices: list[tuple[str, int]]  # option text, students choosing it (latest response)
+
+
+def _answer_label(question: Question, answer: Any) -> str:
+    if isinstance(question, SingleQuestion | MultipleQuestion):
+        texts = {o.id: o.text for o in question.options}
+        picked = answer if isinstance(answer, list) else [answer]
+        return "; ".join(texts.get(str(a), str(a)) for a in picked) or "(nothing)"
+    if isinstance(question, TrueFalseQuestion):
+        return "True" if answer else "False"
+    return json.dumps(answer) if not isinstance(answer, str) else answer
+
+
+def question_stats(session: Session, *, lesson: Lesson) -> list[QuestionStats]:
+    """Return per-question statistics over every student (current versions only)."""
+    out: list[QuestionStats] = []
+    for q in lesson.questions:
+        version = question_version(q)
+        rows = session.execute(
+            select(Attempt.user_id, Attempt.number, Attempt.correct, Attempt.answer).where(
+                Attempt.lesson_slug == lesson.slug,
+                Attempt.question_id == q.id,
+                Attempt.question_version == version,
+            )
+        ).all()
+        students = {r.user_id for r in rows}
+        first_right = {r.user_id for r in rows if r.number == 1 and r.correct}
+        wrong = Counter(_answer_label(q, r.answer) for r in rows if not r.correct)
+        out.append(
+            QuestionStats(
+                question_id=q.id,
+                prompt=q.prompt,
+                version=version,
+                attempts=len(rows),
+                students=len(students),
+                percent_correct=round(100 * sum(r.correct for r in rows) / len(rows), 1)
+                if rows
+                else 0.0,
+                first_try_correct=round(100 * len(first_right) / len(students), 1)
+                if students
+                else 0.0,
+                common_wrong=wrong.most_common(3),
+            )
+        )
+    return out
+
+
+def dilemma_stats(session: Session, *, lesson: Lesson) -> list[DilemmaStats]:
+    """Return, per dilemma, how many students' latest response chose each option."""
+    out: list[DilemmaStats] = []
+    for d in lesson.dilemmas:
+        latest = (
+            select(DilemmaResponse.user_id, func.max(DilemmaResponse.id).label("id"))
+            .where(DilemmaResponse.lesson_slug == lesson.slug, DilemmaResponse.dilemma_id == d.id)
+            .group_by(DilemmaResponse.user_id)
+            .subquery()
+        )
+        counts = dict(
+            session.execute(
+                select(DilemmaResponse.choice, func.count())
+                .join(latest, latest.c.id == DilemmaResponse.id)
+                .group_by(DilemmaResponse.choice)
+            ).all()
+        )
+        out.append(
+            DilemmaStats(
+                dilemma_id=d.id,
+                title=d.title,
+                choices=[(o.text, int(counts.get(o.id, 0))) for o in d.options],
+            )
+        )
+    return out
