@@ -1,0 +1,191 @@
+"""Train a cell plus a softmax readout on a task, one bounded, seeded step at a time.
+
+    logits_t = W_hy h_t + b_y        (V,) scores for each class
+    L        = mean over targeted steps of -log softmax(logits_t)[target_t]
+
+`train_steps` is a generator so a web endpoint can stream progress and stop early
+by simply not asking for more.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import numpy as np
+
+from .cells import backward, forward
+from .numerics import Array, IntArray, Params, log_softmax, softmax
+from .optim import SGD, Adam, clip_by_global_norm
+from .params import CELLS, init_params
+from .tasks import NO_TARGET, NextChar, Task
+
+MAX_STEPS = 20_000  # hard ceiling whatever the config says: a request must end
+MAX_HIDDEN = 256
+MAX_BATCH = 512
+READOUT = ("weight_hy", "bias_y")
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Hyperparameters. Defaults train an LSTM on RememberFirst(20) in about a second."""
+
+    cell: str = "lstm"  # "rnn", "lstm" or "gru"
+    hidden_size: int = 32  # H
+    optimizer: str = "adam"  # "adam" or "sgd"
+    learning_rate: float = 0.01  # Adam's step size; SGD wants roughly 0.1 to 1
+    batch_size: int = 32  # sequences per step
+    max_steps: int = 400  # training stops here (never beyond MAX_STEPS)
+    clip_norm: float = 1.0  # rescale gradients whose global norm exceeds this; 0 = off
+    log_every: int = 20  # yield a Progress record every this many steps (and the last)
+    eval_size: int = 256  # held-out sequences for the accuracy in each record
+    sample_length: int = 60  # characters sampled per record (next-character task)
+    weight_scale: float = 1.0  # multiplies the initial weight_hh
+    memory_bias: float = 3.0  # added to the LSTM forget / GRU update gate bias at init
+    seed: int = 0  # every random draw (init, batches, samples) follows from this
+
+    def __post_init__(self) -> None:
+        if self.cell not in CELLS:
+            raise ValueError(f"Unknown cell {self.cell!r}: choose one of {', '.join(CELLS)}.")
+        if self.optimizer not in ("adam", "sgd"):
+            raise ValueError("The optimizer must be 'adam' or 'sgd'.")
+        if not 1 <= self.hidden_size <= MAX_HIDDEN:
+            raise ValueError(f"The hidden size must be between 1 and {MAX_HIDDEN}.")
+        if not 1 <= self.batch_size <= MAX_BATCH:
+            raise ValueError(f"The batch size must be between 1 and {MAX_BATCH}.")
+        if not 1 <= self.max_steps <= MAX_STEPS:
+            raise ValueError(f"The number of steps must be between 1 and {MAX_STEPS}.")
+        if not 1 <= self.eval_size <= 4096 or self.log_every < 1 or self.sample_length < 0:
+            raise ValueError("eval_size, log_every and sample_length are out of range.")
+        if not (math.isfinite(self.learning_rate) and self.learning_rate > 0):
+            raise ValueError("The learning rate must be a positive number.")
+        if not (math.isfinite(self.clip_norm) and self.clip_norm >= 0):
+            raise ValueError("clip_norm must be 0 (off) or a positive number.")
+        if not (math.isfinite(self.weight_scale) and self.weight_scale >= 0):
+            raise ValueError("weight_scale must be 0 or a positive number.")
+        if not (math.isfinite(self.memory_bias) and abs(self.memory_bias) <= 10):
+            raise ValueError("memory_bias must be a number between -10 and 10.")
+
+
+@dataclass
+class Model:
+    """A cell and its readout. params: the cell's four arrays plus
+    weight_hy (V, H) and bias_y (V,)."""
+
+    cell: str
+    params: Params
+
+    def cell_params(self) -> Params:
+        """Return the four recurrent-cell arrays (no copy)."""
+        return {k: v for k, v in self.params.items() if k not in READOUT}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One streamed training record; plain numbers and strings, ready for JSON."""
+
+    step: int  # optimiser steps taken so far
+    loss: float  # training loss of this step's batch
+    grad_norm: float  # global gradient norm before clipping
+    accuracy: float | None  # fraction of held-out targets predicted right
+    sample: str | None  # generated text (next-character task only)
+    done: bool  # True on the last record
+
+
+def init_model(config: TrainConfig, task: Task, rng: np.random.Generator) -> Model:
+    """Return a fresh Model sized for `task`; the readout is drawn like nn.Linear.
+
+    config.memory_bias is added to the bias of the gate that keeps the old state (the
+    LSTM forget gate, the GRU update gate), so gated cells start out remembering and a
+    learning signal reaches early steps (Jozefowicz et al., 2015). The plain RNN has no
+    such gate: that difference is what the lesson is about.
+    """
+    H = config.hidden_size
+    params = init_params(config.cell, task.input_size, H, rng, config.weight_scale)
+    keep_gate = {"lstm": 1, "gru": 1}.get(config.cell)  # f is row block 1, z is row block 1
+    if keep_gate is not None:
+        params["bias_ih"][keep_gate * H : (keep_gate + 1) * H] += config.memory_bias
+    k = 1.0 / math.sqrt(H)
+    params["weight_hy"] = rng.uniform(-k, k, size=(task.n_classes, H))  # (V, H)
+    params["bias_y"] = rng.uniform(-k, k, size=task.n_classes)  # (V,)
+    return Model(config.cell, params)
+
+
+def loss_and_grads(model: Model, xs: Array, targets: IntArray) -> tuple[float, Params]:
+    """Return the mean cross-entropy over targeted steps and its gradient for every parameter."""
+    W_hy, b_y = model.params["weight_hy"], model.params["bias_y"]  # (V, H), (V,)
+    trace = forward(model.cell, model.cell_params(), xs)
+    mask = targets != NO_TARGET  # (T, B)
+    h_sel = trace.h[mask]  # (N, H) hidden states that must predict something
+    y = targets[mask]  # (N,)
+    N = len(y)
+    logits = h_sel @ W_hy.T + b_y  # (N, V)
+    logp = log_softmax(logits)
+    loss = -float(logp[np.arange(N), y].mean())
+    dlogits = softmax(logits)  # dL/dlogits = (softmax - onehot) / N
+    dlogits[np.arange(N), y] -= 1.0
+    dlogits /= N
+    dh = np.zeros_like(trace.h)  # (T, B, H)
+    dh[mask] = dlogits @ W_hy
+    grads = backward(trace, dh)
+    del grads["xs"], grads["h0"]
+    grads.pop("c0", None)
+    grads["weight_hy"] = dlogits.T @ h_sel  # (V, H)
+    grads["bias_y"] = dlogits.sum(axis=0)  # (V,)
+    return loss, grads
+
+
+def accuracy(model: Model, xs: Array, targets: IntArray) -> float:
+    """Return the fraction of targeted steps where the most likely class is the target."""
+    trace = forward(model.cell, model.cell_params(), xs)
+    mask = targets != NO_TARGET
+    logits = trace.h[mask] @ model.params["weight_hy"].T + model.params["bias_y"]
+    return float((logits.argmax(axis=1) == targets[mask]).mean())
+
+
+def sample_text(model: Model, task: NextChar, rng: np.random.Generator, length: int) -> str:
+    """Return `length` characters generated one at a time, starting from the text's first."""
+    ids = [int(task.encode(task.text[0])[0])]
+    h: Array | None = None
+    c: Array | None = None
+    for _ in range(length):
+        x = task.one_hot(np.array(ids[-1:]))  # (1, V)
+        trace = forward(model.cell, model.cell_params(), x, h, c)
+        h = trace.h[-1]
+        c = None if trace.c is None else trace.c[-1]
+        p = softmax(h @ model.params["weight_hy"].T + model.params["bias_y"])
+        ids.append(int(rng.choice(len(p), p=p)))
+    return task.decode(ids[1:])
+
+
+def train_steps(config: TrainConfig, task: Task, model: Model | None = None) -> Iterator[Progress]:
+    """Yield a Progress record every config.log_every steps, for at most config.max_steps.
+
+    Pass a Model from init_model to keep the trained weights: it is updated in place.
+    The same config, task and starting model always give the same records.
+    """
+    init_seed, batch_seed, eval_seed, sample_seed = np.random.SeedSequence(config.seed).spawn(4)
+    if model is None:
+        model = init_model(config, task, np.random.default_rng(init_seed))
+    if model.params["weight_ih"].shape[1] != task.input_size:
+        raise ValueError("The model's input size does not match the task.")
+    batch_rng = np.random.default_rng(batch_seed)
+    sample_rng = np.random.default_rng(sample_seed)
+    eval_xs, eval_targets = task.batch(np.random.default_rng(eval_seed), config.eval_size)
+    if config.optimizer == "adam":
+        opt: Adam | SGD = Adam(model.params, config.learning_rate)
+    else:
+        opt = SGD(model.params, config.learning_rate)
+    for step in range(1, config.max_steps + 1):
+        xs, targets = task.batch(batch_rng, config.batch_size)
+        loss, grads = loss_and_grads(model, xs, targets)
+        norm = clip_by_global_norm(grads, config.clip_norm)
+        opt.step(grads)
+        done = step == config.max_steps
+        if step % config.log_every == 0 or done:
+            sample = None
+            if isinstance(task, NextChar) and config.sample_length > 0:
+                sample = sample_text(model, task, sample_rng, config.sample_length)
+            acc = accuracy(model, eval_xs, eval_targets)
+            yield Progress(step, loss, norm, acc, sample, done)
