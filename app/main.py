@@ -22,7 +22,16 @@ from app.content.store import LessonStore
 from app.content.watch import watch_lessons
 from app.context import ErrorPage
 from app.csrf import CSRFMiddleware
-from app.routes import api_auth, api_lessons, api_quiz, auth_pages, health, pages, quiz_pages
+from app.routes import (
+    api_auth,
+    api_engine,
+    api_lessons,
+    api_quiz,
+    auth_pages,
+    health,
+    pages,
+    quiz_pages,
+)
 
 log = logging.getLogger("parade")
 
@@ -50,7 +59,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.migrate_on_startup:
             await asyncio.to_thread(database.upgrade, settings.database_url)
         # Created here, not at import: each worker process opens its own connections.
-        app.state.db = database.Database.from_url(settings.database_url)
+        db = app.state.db = database.Database.from_url(settings.database_url)
         stop = asyncio.Event()
         watcher = None
         if settings.watch_lessons:
@@ -61,8 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stop.set()
             if watcher is not None:
                 await watcher
-            app.state.db.dispose()
-            del app.state.db
+            db.dispose()
 
     app = FastAPI(
         title="Parade",
@@ -78,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.include_router(health.router)
     app.include_router(api_lessons.router)
+    app.include_router(api_engine.router)
     app.include_router(pages.router)
     app.include_router(api_auth.router)
     app.include_router(api_quiz.router)
@@ -120,5 +129,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": message}, status_code=status)
         return _error_page(request, status, message)
 
-    app.add_middleware(CSRFMiddleware, secret=settings.secret_key, reject=csrf_refused)
+    app.add_middleware(
+        CSRFMiddleware,
+        secret=settings.secret_key,
+        reject=csrf_refused,
+        exempt=(api_engine.router.prefix + "/",),
+    )
     return app

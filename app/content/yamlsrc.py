@@ -75,7 +75,7 @@ def _locate(loc: Loc, data: Any, lines: dict[Loc, int], default: int) -> tuple[i
         if (*found, part) in lines:
             found = (*found, part)
             shown.append(str(part))
-            data = data[part] if isinstance(data, dict | list) else None
+            data = data[part] if isinstance(data, dict | list) else None  # type: ignore[index]
         elif isinstance(data, dict) and data.get("type") == part:
             continue
         elif i == len(loc) - 1:

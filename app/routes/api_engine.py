@@ -1,0 +1,92 @@
+"""JSON API of the NumPy engine: traces for the stepper, streamed training runs."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import orjson
+from fastapi import APIRouter
+from fastapi.responses import Response, StreamingResponse
+
+from app.content.store import Snapshot
+from app.deps import LessonsDep
+from app.simulation import TraceRequest, run_trace
+from app.training import TrainRequest, run_training
+
+router = APIRouter(prefix="/api/engine", tags=["engine"])
+
+FALLBACK_TEXT = (
+    "a recurrent neural network reads a sequence one step at a time and keeps a hidden state, "
+    "a short summary of everything it has seen so far. the same weights are used at every "
+    "step. like a person watching a parade, it remembers the floats that passed by, but the "
+    "early ones fade from memory as the parade goes on. "
+) * 2
+
+_TRACE_DOC: dict[int | str, dict[str, Any]] = {
+    200: {
+        "description": "Every step of the run. Arrays are nested lists of floats: "
+        "h (T, H), c (T, H) or null, gates {name: (T, H)} (lstm i, f, g, o; gru r, z, n), "
+        "preact (T, H) for rnn, probs (T, V) over `vocab`, influence (T, T) with "
+        "influence[t][k] = ||dh_t/dx_k|| (0 for k > t), params (PyTorch names and shapes), "
+        "and `edited` (the same state arrays) when overrides are given.",
+        "content": {"application/json": {}},
+    }
+}
+
+
+def _array_default(value: object) -> object:
+    if isinstance(value, np.ndarray):  # views (e.g. gate slices) that orjson can't take as is
+        return value.tolist()
+    raise TypeError(f"cannot serialize {type(value).__name__}")
+
+
+def _dumps(data: object) -> bytes:
+    return orjson.dumps(data, default=_array_default, option=orjson.OPT_SERIALIZE_NUMPY)
+
+
+@lru_cache(maxsize=128)
+def _trace_bytes(request_json: str) -> bytes:
+    # Same request, same seed: same numbers. Cache the serialized answer.
+    result = run_trace(TraceRequest.model_validate_json(request_json))
+    for value in _arrays(result):
+        if not np.all(np.isfinite(value)):
+            raise ValueError("the engine produced a non-finite number")
+    return _dumps(result)
+
+
+def _arrays(value: object) -> list[np.ndarray]:
+    if isinstance(value, np.ndarray):
+        return [value]
+    if isinstance(value, dict):
+        return [a for v in value.values() for a in _arrays(v)]
+    return []
+
+
+@router.post("/trace", summary="Step a seeded RNN, LSTM or GRU through a text",
+             responses=_TRACE_DOC)  # fmt: skip
+def trace(req: TraceRequest) -> Response:
+    return Response(_trace_bytes(req.model_dump_json()), media_type="application/json")
+
+
+def _lesson_text(lessons: Snapshot) -> str:
+    lesson = lessons.lessons.get("rnn") or next(iter(lessons.ordered()), None)
+    text = " ".join(s.text for s in lesson.sections) if lesson else ""
+    return text if len(text) > 300 else FALLBACK_TEXT
+
+
+@router.post(
+    "/train",
+    summary="Train a small network, streaming progress as JSON lines",
+    response_class=StreamingResponse,
+    responses={200: {"description": "One JSON object per line: a `start` record, `progress` "
+                     "records {step, loss, grad_norm, accuracy, sample, done}, then an `end` "
+                     "record with the reason. Close the connection to stop the run.",
+                     "content": {"application/x-ndjson": {}}}},
+)  # fmt: skip
+def train(req: TrainRequest, lessons: LessonsDep) -> StreamingResponse:
+    records = run_training(req, _lesson_text(lessons))
+    lines = (orjson.dumps(r) + b"\n" for r in records)
+    return StreamingResponse(lines, media_type="application/x-ndjson",
+                             headers={"Cache-Control": "no-store"})  # fmt: skip

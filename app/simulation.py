@@ -1,0 +1,199 @@
+"""The stepper's simulation: a text in, a full trace of a seeded network out.
+
+This is the glue between the JSON API and the pure engine: it encodes characters, draws the
+network from a seed, applies a student's overrides ("fork the timeline") and adds the readout
+layer. Results are plain NumPy arrays; the route serializes them directly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, Field, model_validator
+
+from app.engine import Trace, forward, influence, init_params, softmax
+
+# The stated vocabulary: each character is one-hot over these (D = V = len(VOCAB)).
+VOCAB = " abcdefghijklmnopqrstuvwxyz0123456789.,;:!?'\"-()"
+CHAR_INDEX = {ch: i for i, ch in enumerate(VOCAB)}
+MAX_STEPS = 200
+MAX_HIDDEN = 64
+INFLUENCE_CAP = 1e300  # norms above this are reported as this (explosion is the point)
+
+Cell = Literal["rnn", "lstm", "gru"]
+
+
+class Override(BaseModel):
+    """Overwrite one number at one step, then let the network run on from there."""
+
+    step: Annotated[int, Field(ge=0, lt=MAX_STEPS, description="0-based step to edit.")]
+    unit: Annotated[int, Field(ge=0, lt=MAX_HIDDEN, description="Hidden unit to edit.")]
+    target: Literal["h", "c", "forget"] = Field(
+        default="h",
+        description="h: the hidden state after the step; c: the LSTM cell state; "
+        "forget: clamp the LSTM forget gate at that step (then c and h are recomputed).",
+    )
+    value: Annotated[float, Field(ge=-10, le=10, allow_inf_nan=False)]
+
+
+class TraceRequest(BaseModel):
+    cell: Cell = Field(default="rnn", description="rnn (Elman, tanh), lstm or gru.")
+    hidden_size: Annotated[int, Field(ge=1, le=MAX_HIDDEN, description="Units in h_t.")] = 8
+    input: Annotated[
+        str,
+        Field(min_length=1, max_length=MAX_STEPS,
+              description=f"The sequence, one step per character, from: {VOCAB!r}"),
+    ] = "hello"  # fmt: skip
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1, description="Draws the weights.")] = 0
+    weight_scale: Annotated[
+        float, Field(ge=0, le=10, allow_inf_nan=False, description="Multiplies W_hh.")
+    ] = 1.0
+    overrides: Annotated[list[Override], Field(max_length=16)] = Field(default_factory=list)
+    include_influence: bool = Field(default=True, description="Add the T×T memory meter.")
+    include_params: bool = Field(default=True, description="Add the weights (for equations).")
+
+    @model_validator(mode="after")
+    def _check(self) -> TraceRequest:
+        bad = sorted({ch for ch in self.input if ch not in CHAR_INDEX})
+        if bad:
+            raise ValueError(
+                f"input has characters outside the vocabulary: {''.join(bad)!r}; use lowercase "
+                f"letters, digits, spaces and {VOCAB[37:]!r}"
+            )
+        for o in self.overrides:
+            if o.step >= len(self.input):
+                raise ValueError(f"override step {o.step} is past the input's last step "
+                                 f"({len(self.input) - 1})")  # fmt: skip
+            if o.unit >= self.hidden_size:
+                raise ValueError(f"override unit {o.unit} does not exist: hidden_size is "
+                                 f"{self.hidden_size}")  # fmt: skip
+            if o.target in ("c", "forget") and self.cell != "lstm":
+                raise ValueError(f"override target {o.target!r} exists only in the LSTM")
+            if o.target == "h" and abs(o.value) > 1:
+                raise ValueError("an h value must lie in [-1, 1]: h is a tanh output")
+            if o.target == "forget" and not 0 <= o.value <= 1:
+                raise ValueError("a forget gate value must lie in [0, 1]")
+        return self
+
+
+@dataclass(frozen=True)
+class Network:
+    params: dict[str, np.ndarray]  # weight_ih (G*H, V), weight_hh (G*H, H), biases (G*H,)
+    W_hy: np.ndarray  # (V, H) readout to next-character logits
+    b_y: np.ndarray  # (V,)
+
+
+@lru_cache(maxsize=64)
+def network(cell: Cell, hidden_size: int, seed: int, weight_scale: float) -> Network:
+    """Return the seeded network: PyTorch-style init for the cell, then the readout layer."""
+    rng = np.random.default_rng(seed)
+    params = init_params(cell, len(VOCAB), hidden_size, rng, weight_scale=weight_scale)
+    k = 1.0 / np.sqrt(hidden_size)
+    W_hy = rng.uniform(-k, k, size=(len(VOCAB), hidden_size))
+    b_y = rng.uniform(-k, k, size=len(VOCAB))
+    for a in (*params.values(), W_hy, b_y):
+        a.setflags(write=False)
+    return Network(dict(params), W_hy, b_y)
+
+
+def one_hot(text: str) -> np.ndarray:
+    """Return (T, V) one-hot rows for the characters of `text`."""
+    xs = np.zeros((len(text), len(VOCAB)))
+    xs[np.arange(len(text)), [CHAR_INDEX[ch] for ch in text]] = 1.0
+    return xs
+
+
+def run_trace(req: TraceRequest) -> dict[str, Any]:
+    """Return every step's state, gates, outputs and the memory meter, as arrays."""
+    net = network(req.cell, req.hidden_size, req.seed, req.weight_scale)
+    xs = one_hot(req.input)  # (T, V)
+    trace = forward(req.cell, net.params, xs)
+    out: dict[str, Any] = {
+        "cell": req.cell,
+        "hidden_size": req.hidden_size,
+        "input": req.input,
+        "seed": req.seed,
+        "weight_scale": req.weight_scale,
+        "vocab": list(VOCAB),
+        "tokens": [CHAR_INDEX[ch] for ch in req.input],
+        **_states(trace, net),
+    }
+    if req.include_influence:
+        # M[t, k] = ||dh_t / dx_k||: how much the input at step k still moves h_t.
+        M = influence(trace, wrt="x")  # (T, T), zero above the diagonal
+        out["influence"] = np.minimum(M, INFLUENCE_CAP)
+    if req.include_params:
+        out["params"] = {**net.params, "weight_hy": net.W_hy, "bias_y": net.b_y}
+    if req.overrides:
+        out["edited"] = _states(_forked(req, net, xs), net)
+        out["overrides"] = [o.model_dump() for o in req.overrides]
+    return out
+
+
+def _states(trace: Trace, net: Network) -> dict[str, Any]:
+    logits = trace.h @ net.W_hy.T + net.b_y  # (T, V)
+    return {
+        "h0": trace.h0,
+        "h": trace.h,
+        "c0": trace.c0,
+        "c": trace.c,
+        "gates": {k: v for k, v in trace.gates.items() if k != "a"},
+        "preact": trace.gates.get("a"),
+        "probs": softmax(logits, axis=-1),
+    }
+
+
+def _forked(req: TraceRequest, net: Network, xs: np.ndarray) -> Trace:
+    """Return the trace with the overrides applied: run to each edited step, edit, run on."""
+    by_step: dict[int, list[Override]] = {}
+    for o in req.overrides:
+        by_step.setdefault(o.step, []).append(o)
+    pieces: list[Trace] = []
+    h_prev: np.ndarray | None = None
+    c_prev: np.ndarray | None = None
+    start = 0
+    for k in sorted(by_step):
+        if k > start:
+            piece = forward(req.cell, net.params, xs[start:k], h_prev, c_prev)
+            pieces.append(piece)
+            h_prev, c_prev = piece.h[-1], None if piece.c is None else piece.c[-1]
+        step = forward(req.cell, net.params, xs[k : k + 1], h_prev, c_prev)
+        step = _edit_step(step, by_step[k])
+        pieces.append(step)
+        h_prev, c_prev = step.h[-1], None if step.c is None else step.c[-1]
+        start = k + 1
+    if start < len(xs):
+        pieces.append(forward(req.cell, net.params, xs[start:], h_prev, c_prev))
+    return _concat(pieces)
+
+
+def _edit_step(step: Trace, edits: list[Override]) -> Trace:
+    """Return a one-step trace with its edits applied (forget first, then c, then h)."""
+    h, c = step.h.copy(), None if step.c is None else step.c.copy()
+    gates = {k: v.copy() for k, v in step.gates.items()}
+    for o in sorted(edits, key=lambda o: ("forget", "c", "h").index(o.target)):
+        if o.target == "forget":
+            assert c is not None and step.c0 is not None
+            gates["f"][0, o.unit] = o.value
+            # c_t = f ⊙ c_{t-1} + i ⊙ g ;  h_t = o ⊙ tanh(c_t)
+            c[0, o.unit] = o.value * step.c0[o.unit] + gates["i"][0, o.unit] * gates["g"][0, o.unit]
+            h[0, o.unit] = gates["o"][0, o.unit] * np.tanh(c[0, o.unit])
+        elif o.target == "c":
+            assert c is not None
+            c[0, o.unit] = o.value
+            h[0, o.unit] = gates["o"][0, o.unit] * np.tanh(o.value)
+        else:
+            h[0, o.unit] = o.value
+    return Trace(step.cell, step.params, step.xs, step.h0, step.c0, h, c, gates, step.cache)
+
+
+def _concat(pieces: list[Trace]) -> Trace:
+    first = pieces[0]
+    xs = np.concatenate([p.xs for p in pieces])
+    h = np.concatenate([p.h for p in pieces])
+    c = None if first.c is None else np.concatenate([p.c for p in pieces if p.c is not None])
+    gates = {k: np.concatenate([p.gates[k] for p in pieces]) for k in first.gates}
+    return Trace(first.cell, first.params, xs, first.h0, first.c0, h, c, gates)

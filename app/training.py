@@ -1,0 +1,82 @@
+"""Training runs for the browser: a validated request in, bounded progress records out."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import asdict
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, Field, model_validator
+
+from app.engine.tasks import NextChar, RememberFirst, Task
+from app.engine.train import TrainConfig, train_steps
+
+MAX_TRAIN_STEPS = 2000
+MAX_TRAIN_SECONDS = 60.0
+MAX_TEXT = 20_000
+
+
+class TrainRequest(BaseModel):
+    task: Literal["next_char", "remember_first"] = Field(
+        default="remember_first",
+        description="next_char: predict each next character of `text` (the lesson's own text "
+        "by default); remember_first: after a parade of `parade_length` floats, name the "
+        "first one.",
+    )
+    cell: Literal["rnn", "lstm", "gru"] = "lstm"
+    hidden_size: Annotated[int, Field(ge=1, le=64)] = 32
+    parade_length: Annotated[int, Field(ge=2, le=200, description="remember_first: L.")] = 20
+    n_values: Annotated[int, Field(ge=2, le=16, description="remember_first: classes.")] = 4
+    text: Annotated[str | None, Field(max_length=MAX_TEXT, description="next_char text.")] = None
+    seq_len: Annotated[int, Field(ge=4, le=200, description="next_char: window length.")] = 32
+    steps: Annotated[int, Field(ge=1, le=MAX_TRAIN_STEPS)] = 300
+    optimizer: Literal["adam", "sgd"] = "adam"
+    learning_rate: Annotated[float, Field(gt=0, le=10, allow_inf_nan=False)] = 0.01
+    clip_norm: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 1.0
+    batch_size: Annotated[int, Field(ge=1, le=128)] = 32
+    weight_scale: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 1.0
+    log_every: Annotated[int, Field(ge=1, le=500)] = 10
+    seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
+    max_seconds: Annotated[float, Field(gt=0, le=MAX_TRAIN_SECONDS)] = 30.0
+
+    @model_validator(mode="after")
+    def _text_long_enough(self) -> TrainRequest:
+        if self.task == "next_char" and self.text is not None and len(self.text) <= self.seq_len:
+            raise ValueError(f"text needs more than seq_len ({self.seq_len}) characters")
+        return self
+
+
+def make_task(req: TrainRequest, default_text: str) -> Task:
+    if req.task == "remember_first":
+        return RememberFirst(length=req.parade_length, n_values=req.n_values)
+    return NextChar(text=req.text or default_text, seq_len=req.seq_len)
+
+
+def run_training(req: TrainRequest, default_text: str) -> Iterator[dict[str, Any]]:
+    """Yield one record per `log_every` steps; stop at `steps` or after `max_seconds`."""
+    task = make_task(req, default_text)
+    config = TrainConfig(
+        cell=req.cell,
+        hidden_size=req.hidden_size,
+        optimizer=req.optimizer,
+        learning_rate=req.learning_rate,
+        batch_size=req.batch_size,
+        max_steps=req.steps,
+        clip_norm=req.clip_norm,
+        log_every=req.log_every,
+        weight_scale=req.weight_scale,
+        seed=req.seed,
+        eval_size=128,
+    )
+    deadline = time.monotonic() + req.max_seconds
+    yield {"event": "start", "task": task.name, "classes": task.n_classes,
+           "chance": 1.0 / task.n_classes, "steps": req.steps}  # fmt: skip
+    for progress in train_steps(config, task):
+        yield {"event": "progress", **asdict(progress)}
+        if progress.done:
+            yield {"event": "end", "reason": "finished", "step": progress.step}
+            return
+        if time.monotonic() > deadline:
+            yield {"event": "end", "reason": "time limit", "step": progress.step}
+            return

@@ -1,0 +1,175 @@
+"""The engine's JSON API: bounds, parity with forward(), forks, and the training stream."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from app.engine import forward, influence
+from app.simulation import VOCAB, network, one_hot
+
+
+def trace(client: TestClient, **body: Any) -> dict[str, Any]:
+    r = client.post("/api/engine/trace", json=body)
+    assert r.status_code == 200, r.text
+    return dict(r.json())
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_trace_numbers_equal_forward_on_the_same_parameters(client: TestClient, cell: str) -> None:
+    body = trace(client, cell=cell, hidden_size=5, input="the parade", seed=7, weight_scale=1.5)
+    net = network(cell, 5, 7, 1.5)
+    ref = forward(cell, net.params, one_hot("the parade"))
+    np.testing.assert_array_equal(np.array(body["h"]), ref.h)
+    assert body["vocab"] == list(VOCAB)
+    assert body["tokens"] == [VOCAB.index(ch) for ch in "the parade"]
+    gates = {"rnn": set(), "lstm": {"i", "f", "g", "o"}, "gru": {"r", "z", "n"}}[cell]
+    assert set(body["gates"]) == gates
+    for name in gates:
+        np.testing.assert_array_equal(np.array(body["gates"][name]), ref.gates[name])
+    if cell == "lstm":
+        np.testing.assert_array_equal(np.array(body["c"]), ref.c)
+    else:
+        assert body["c"] is None
+    np.testing.assert_array_equal(np.array(body["influence"]), influence(ref, wrt="x"))
+    # the readout: probabilities over the vocabulary at every step
+    probs = np.array(body["probs"])
+    assert probs.shape == (10, len(VOCAB))
+    np.testing.assert_allclose(probs.sum(axis=1), 1.0, atol=1e-12)
+    logits = ref.h @ net.W_hy.T + net.b_y
+    expected = np.exp(logits - logits.max(1, keepdims=True))
+    np.testing.assert_allclose(probs, expected / expected.sum(1, keepdims=True), rtol=1e-12)
+    # parameters in PyTorch's names and shapes
+    assert np.array(body["params"]["weight_hh"]).shape == (
+        {"rnn": 1, "lstm": 4, "gru": 3}[cell] * 5,
+        5,
+    )
+
+
+def test_same_request_same_numbers_and_the_seed_matters(client: TestClient) -> None:
+    a = trace(client, cell="gru", hidden_size=3, input="abc", seed=1)
+    b = trace(client, cell="gru", hidden_size=3, input="abc", seed=1)
+    c = trace(client, cell="gru", hidden_size=3, input="abc", seed=2)
+    assert a == b and a["h"] != c["h"]
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"hidden_size": 0}, "greater than or equal to 1"),
+        ({"hidden_size": 65}, "less than or equal to 64"),
+        ({"input": ""}, "at least 1 character"),
+        ({"input": "a" * 201}, "at most 200 characters"),
+        ({"input": "Hello"}, "outside the vocabulary: 'H'"),
+        ({"weight_scale": -0.1}, "greater than or equal to 0"),
+        ({"weight_scale": 10.5}, "less than or equal to 10"),
+        ({"seed": -1}, "greater than or equal to 0"),
+        ({"cell": "transformer"}, "'rnn', 'lstm' or 'gru'"),
+        ({"overrides": [{"step": 9, "unit": 0, "value": 0.5}]}, "past the input's last step"),
+        ({"overrides": [{"step": 0, "unit": 8, "value": 0.5}]}, "unit 8 does not exist"),
+        ({"overrides": [{"step": 0, "unit": 0, "value": 1.5}]}, "must lie in [-1, 1]"),
+        ({"overrides": [{"step": 0, "unit": 0, "target": "forget", "value": 0.5}]},
+         "only in the LSTM"),
+        ({"cell": "lstm", "overrides": [{"step": 0, "unit": 0, "target": "forget", "value": 2}]},
+         "forget gate value must lie in [0, 1]"),
+        ({"overrides": [{"step": 0, "unit": 0, "value": 0.1}] * 17}, "at most 16 items"),
+    ],
+)  # fmt: skip
+def test_out_of_bounds_requests_get_422_with_a_message(
+    client: TestClient, body: dict[str, Any], message: str
+) -> None:
+    r = client.post("/api/engine/trace", json={"hidden_size": 8, "input": "hello", **body})
+    assert r.status_code == 422
+    assert message in json.dumps(r.json()["detail"]), r.json()
+
+
+def test_not_json_is_a_422_not_a_500(client: TestClient) -> None:
+    r = client.post(
+        "/api/engine/trace", content=b"{nope", headers={"content-type": "application/json"}
+    )
+    assert r.status_code == 422
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+@pytest.mark.parametrize(("scale", "hidden"), [(0.0, 8), (10.0, 64)])
+def test_extreme_settings_stay_finite(
+    client: TestClient, cell: str, scale: float, hidden: int
+) -> None:
+    body = trace(client, cell=cell, hidden_size=hidden, input="z" * 200, weight_scale=scale)
+    for key in ("h", "probs", "influence"):
+        assert np.all(np.isfinite(np.array(body[key]))), key
+
+
+def test_fork_changes_only_the_edited_step_and_later(client: TestClient) -> None:
+    body = trace(client, cell="rnn", hidden_size=4, input="parade floats",
+                 overrides=[{"step": 5, "unit": 2, "value": 0.9}])  # fmt: skip
+    h, edited = np.array(body["h"]), np.array(body["edited"]["h"])
+    np.testing.assert_array_equal(edited[:5], h[:5])
+    assert edited[5, 2] == 0.9
+    np.testing.assert_array_equal(np.delete(edited[5], 2), np.delete(h[5], 2))
+    assert np.abs(edited[6:] - h[6:]).max() > 1e-6  # the edit flows on through W_hh
+    # and the edited run is what forward() gives when started from the edited state
+    net = network("rnn", 4, 0, 1.0)
+    rest = forward("rnn", net.params, one_hot("parade floats")[6:], h0=edited[5])
+    np.testing.assert_allclose(edited[6:], rest.h, rtol=0, atol=1e-15)
+
+
+def test_clamping_the_lstm_forget_gate_recomputes_c_and_h(client: TestClient) -> None:
+    body = trace(client, cell="lstm", hidden_size=3, input="abcdef",
+                 overrides=[{"step": 2, "unit": 1, "target": "forget", "value": 0.0}])  # fmt: skip
+    g = {k: np.array(v) for k, v in body["edited"]["gates"].items()}
+    c, h = np.array(body["edited"]["c"]), np.array(body["edited"]["h"])
+    assert g["f"][2, 1] == 0.0
+    # with f = 0 the old cell state is wiped: c_2 = i_2 * g_2 for that unit
+    assert c[2, 1] == pytest.approx(g["i"][2, 1] * g["g"][2, 1], abs=1e-15)
+    assert h[2, 1] == pytest.approx(g["o"][2, 1] * np.tanh(c[2, 1]), abs=1e-15)
+    np.testing.assert_array_equal(c[:2], np.array(body["c"])[:2])
+
+
+def train_records(client: TestClient, **body: Any) -> list[dict[str, Any]]:
+    with client.stream("POST", "/api/engine/train", json=body) as r:
+        assert r.status_code == 200
+        assert r.headers["content-type"].startswith("application/x-ndjson")
+        return [json.loads(line) for line in r.iter_lines() if line]
+
+
+def test_training_stream_ends_and_its_loss_falls(client: TestClient) -> None:
+    records = train_records(client, task="remember_first", cell="lstm", hidden_size=16,
+                            parade_length=5, steps=120, log_every=20, seed=3)  # fmt: skip
+    assert records[0]["event"] == "start" and records[0]["chance"] == 0.25
+    progress = [r for r in records if r["event"] == "progress"]
+    assert [p["step"] for p in progress] == [20, 40, 60, 80, 100, 120]
+    assert progress[-1]["done"] is True
+    assert records[-1] == {"event": "end", "reason": "finished", "step": 120}
+    assert progress[-1]["loss"] < 0.5 * progress[0]["loss"]
+    again = train_records(client, task="remember_first", cell="lstm", hidden_size=16,
+                          parade_length=5, steps=120, log_every=20, seed=3)  # fmt: skip
+    assert again == records  # deterministic for a seed
+
+
+def test_next_char_training_uses_the_lesson_text_and_samples(client: TestClient) -> None:
+    records = train_records(client, task="next_char", cell="gru", hidden_size=16, steps=40,
+                            log_every=20, seq_len=16)  # fmt: skip
+    start = records[0]
+    assert start["task"] == "next_char" and start["classes"] > 30  # the lesson's characters
+    samples = [r["sample"] for r in records if r["event"] == "progress"]
+    assert len(samples) == 2 and all(isinstance(s, str) and len(s) == 60 for s in samples)
+
+
+def test_training_time_limit_ends_the_stream(client: TestClient) -> None:
+    records = train_records(client, task="next_char", steps=2000, log_every=1, max_seconds=0.2)
+    assert records[-1]["event"] == "end" and records[-1]["reason"] == "time limit"
+    assert records[-1]["step"] < 2000
+
+
+@pytest.mark.parametrize(
+    "body",
+    [{"steps": 0}, {"steps": 2001}, {"hidden_size": 65}, {"max_seconds": 61},
+     {"task": "next_char", "text": "short", "seq_len": 16}, {"learning_rate": 0}],
+)  # fmt: skip
+def test_training_bounds_are_422(client: TestClient, body: dict[str, Any]) -> None:
+    assert client.post("/api/engine/train", json=body).status_code == 422
