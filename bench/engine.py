@@ -18,6 +18,7 @@ import sys
 import timeit
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -49,12 +50,61 @@ def blas_name() -> str:
         return "unknown"
 
 
+def time_ours(
+    cell: str, H: int, T: int, rng: np.random.Generator, repeat: int
+) -> tuple[float, float]:
+    """Return (forward, forward + backward) median ms for the NumPy engine."""
+    params = init_params(cell, D, H, rng)
+    xs = rng.normal(size=(T, D))
+    dh = rng.normal(size=(T, H))
+    fwd = median_ms(lambda: forward(cell, params, xs), repeat)
+    fwd_bwd = median_ms(lambda: backward(forward(cell, params, xs), dh), repeat)
+    return fwd, fwd_bwd
+
+
+def time_torch(
+    torch: Any, cell: str, H: int, T: int, dtype: Any, repeat: int
+) -> tuple[float, float]:
+    """Return (forward, forward + backward) median ms for torch.nn eager in `dtype`."""
+    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+    net = module(D, H).to(dtype)
+    X = torch.randn(T, D, dtype=dtype)
+    dH = torch.randn(T, H, dtype=dtype)
+
+    def fwd() -> None:
+        with torch.no_grad():
+            net(X)
+
+    def fwd_bwd() -> None:
+        out, _ = net(X)
+        out.backward(dH)
+
+    return median_ms(fwd, repeat), median_ms(fwd_bwd, repeat)
+
+
+def row(cell: str, H: int, T: int, rng: np.random.Generator, torch: Any, repeat: int) -> str:
+    """Return one table row: ours, torch float32 and float64, and the ratios to float32."""
+    ours_f, ours_fb = time_ours(cell, H, T, rng, repeat)
+    if torch is None:
+        return (
+            f"{cell:5} {H:>3} {T:>4} | {ours_f:8.3f} {'-':>8} {'-':>6} |"
+            f" {ours_fb:8.3f} {'-':>8} {'-':>8} {'-':>6}"
+        )
+    f32_f, f32_fb = time_torch(torch, cell, H, T, torch.float32, repeat)
+    _, f64_fb = time_torch(torch, cell, H, T, torch.float64, repeat)
+    return (
+        f"{cell:5} {H:>3} {T:>4} | {ours_f:8.3f} {f32_f:8.3f} {ours_f / f32_f:6.2f} |"
+        f" {ours_fb:8.3f} {f32_fb:8.3f} {f64_fb:8.3f} {ours_fb / f32_fb:6.2f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=15, help="timing rounds per entry")
     parser.add_argument("--quick", action="store_true", help="only H=64, T=100")
     args = parser.parse_args()
 
+    torch: Any
     try:
         import torch
     except ImportError:
@@ -80,43 +130,7 @@ def main() -> None:
     rng = np.random.default_rng(0)
     for cell in CELLS:
         for H, T in sizes:
-            params = init_params(cell, D, H, rng)
-            xs = rng.normal(size=(T, D))
-            dh = rng.normal(size=(T, H))
-            ours_f = median_ms(lambda: forward(cell, params, xs), args.repeat)
-            ours_fb = median_ms(lambda: backward(forward(cell, params, xs), dh), args.repeat)
-            tf = {}
-            if torch is not None:
-                for dtype in (torch.float32, torch.float64):
-                    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
-                    net = module(D, H).to(dtype)
-                    X = torch.tensor(xs, dtype=dtype)
-                    dH = torch.tensor(dh, dtype=dtype)
-
-                    def torch_fwd() -> None:
-                        with torch.no_grad():
-                            net(X)
-
-                    def torch_fb() -> None:
-                        out, _ = net(X)
-                        out.backward(dH)
-
-                    tf[(dtype, "f")] = median_ms(torch_fwd, args.repeat)
-                    tf[(dtype, "fb")] = median_ms(torch_fb, args.repeat)
-
-            def cell_text(key: tuple[object, str]) -> str:
-                return f"{tf[key]:8.3f}" if key in tf else f"{'-':>8}"
-
-            def ratio(ours: float, key: tuple[object, str]) -> str:
-                return f"{ours / tf[key]:6.2f}" if key in tf else f"{'-':>6}"
-
-            f32 = torch.float32 if torch is not None else None
-            f64 = torch.float64 if torch is not None else None
-            print(
-                f"{cell:5} {H:>3} {T:>4} | {ours_f:8.3f} {cell_text((f32, 'f'))}"
-                f" {ratio(ours_f, (f32, 'f'))} | {ours_fb:8.3f} {cell_text((f32, 'fb'))}"
-                f" {cell_text((f64, 'fb'))} {ratio(ours_fb, (f32, 'fb'))}"
-            )
+            print(row(cell, H, T, rng, torch, args.repeat))
     print("\nTargets at H=64, T=100: f+b x f32 <= 0.5 for rnn and gru, <= 2.5 for lstm.")
 
 

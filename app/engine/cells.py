@@ -89,5 +89,3 @@ def step_jacobians(trace: Trace) -> tuple[Array, Array]:
     if trace.cell == "gru":
         return gru.step_jacobians(trace)
     return lstm.step_jacobians(trace)
-
-

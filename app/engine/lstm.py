@@ -35,13 +35,13 @@ def forward(params: Params, xs: Array, h0: Array, c0: Array) -> Trace:
     scale = np.broadcast_to(scale, Z.shape[1:]).copy()
     offset = np.broadcast_to(offset, Z.shape[1:]).copy()
     gates = np.empty_like(Z)  # (T, ..., 4H) i, f, g, o after their nonlinearity
-    I, F, G, O = (gates[..., k * H : (k + 1) * H] for k in range(4))  # each (T, ..., H)
+    Ig, Fg, Gg, Og = (gates[..., k * H : (k + 1) * H] for k in range(4))  # each (T, ..., H)
     cs = np.empty(xs.shape[:-1] + (H,))  # (T, ..., H)
     tanh_cs = np.empty_like(cs)
     hs = np.empty_like(cs)
     h_prev, c_prev = h0, c0
     # zip hands out each step's views more cheaply than indexing [t]
-    steps = zip(Z, gates, I, F, G, O, cs, tanh_cs, hs, strict=True)
+    steps = zip(Z, gates, Ig, Fg, Gg, Og, cs, tanh_cs, hs, strict=True)
     for z_in, z, i, f, g, o, c, tanh_c, h in steps:
         np.dot(h_prev, W_hh_T, out=z)  # (..., 4H)
         z += z_in
@@ -53,7 +53,7 @@ def forward(params: Params, xs: Array, h0: Array, c0: Array) -> Trace:
         np.tanh(c, out=tanh_c)
         h_prev = np.multiply(o, tanh_c, out=h)
         c_prev = c
-    named = {"i": I, "f": F, "g": G, "o": O}
+    named = {"i": Ig, "f": Fg, "g": Gg, "o": Og}
     return Trace("lstm", params, xs, h0, c0, hs, cs, named, {"tanh_c": tanh_cs})
 
 
@@ -64,22 +64,22 @@ def local_derivatives(trace: Trace) -> tuple[Array, Array, Array]:
     - K (T, ..., 4H): d(pre-activation) of i, f, g from dc_t and of o from dh_t
     - F (T, ..., H): dc_{t-1} from dc_t, the forget gate
     """
-    g = trace.gates
-    I, F, G, O = g["i"], g["f"], g["g"], g["o"]
+    gates = trace.gates
+    Ig, Fg, Gg, Og = gates["i"], gates["f"], gates["g"], gates["o"]
     assert trace.c is not None and trace.c0 is not None
     tanh_c = trace.cache["tanh_c"]
     c_prev = np.concatenate([trace.c0[None], trace.c[:-1]])  # (T, ..., H)
-    Kc = O * (1.0 - tanh_c * tanh_c)
+    Kc = Og * (1.0 - tanh_c * tanh_c)
     K = np.concatenate(
         [
-            G * I * (1.0 - I),  # c = ... + i * g, di/da_i = i (1 - i)
-            c_prev * F * (1.0 - F),  # c = f * c_prev + ...
-            I * (1.0 - G * G),  # dg/da_g = 1 - g^2
-            tanh_c * O * (1.0 - O),  # h = o * tanh(c)
+            Gg * Ig * (1.0 - Ig),  # c = ... + i * g, di/da_i = i (1 - i)
+            c_prev * Fg * (1.0 - Fg),  # c = f * c_prev + ...
+            Ig * (1.0 - Gg * Gg),  # dg/da_g = 1 - g^2
+            tanh_c * Og * (1.0 - Og),  # h = o * tanh(c)
         ],
         axis=-1,
     )
-    return Kc, K, F
+    return Kc, K, Fg
 
 
 def backward(trace: Trace, dhs: Array, dcs: Array | None = None) -> dict[str, Array]:

@@ -89,9 +89,7 @@ class NextChar:
         if not 1 <= self.seq_len <= 1000:
             raise ValueError("The sequence length must be between 1 and 1000.")
         if len(self.text) < self.seq_len + 1:
-            raise ValueError(
-                f"The text needs at least {self.seq_len + 1} characters to train on."
-            )
+            raise ValueError(f"The text needs at least {self.seq_len + 1} characters to train on.")
         object.__setattr__(self, "vocab", tuple(sorted(set(self.text))))
 
     @property
