@@ -176,3 +176,7 @@ def mini_client(make_lesson, settings: Settings) -> Iterator[TestClient]:  # typ
     make_lesson(root=settings.lessons_dir)
     with TestClient(create_app(settings)) as client:
         yield client
+
+
+# Database fixtures (database_url on SQLite and PostgreSQL, quiz_client, ...).
+pytest_plugins = ["db_fixtures"]
