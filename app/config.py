@@ -37,6 +37,13 @@ class Settings(BaseSettings):
     watch_debounce_ms: int = Field(
         default=200, ge=10, le=10_000, description="Quiet time before a lesson reload, in ms."
     )
+    blas_threads: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="BLAS threads per server process. The engine's matrices are small, so "
+        "threads only contend; scale with --workers instead.",
+    )
     migrate_on_startup: bool = Field(
         default=True, description="Apply database migrations when the app starts."
     )
