@@ -79,8 +79,12 @@ def main() -> None:
 
     port = free_port()
     data = Path(tempfile.mkdtemp())
-    env = {**os.environ, "PARADE_DATABASE_URL": f"sqlite:///{data / 'bench.db'}",
-           "PARADE_WATCH_LESSONS": "false", "PARADE_LESSONS_DIR": str(ROOT / "lessons")}  # fmt: skip
+    env = {
+        **os.environ,
+        "PARADE_DATABASE_URL": f"sqlite:///{data / 'bench.db'}",
+        "PARADE_WATCH_LESSONS": "false",
+        "PARADE_LESSONS_DIR": str(ROOT / "lessons"),
+    }
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port),
          "--log-level", "warning", "--no-access-log"],
