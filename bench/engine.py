@@ -20,7 +20,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
+# One BLAS thread, like torch.set_num_threads(1) below: at these sizes threads only
+# add synchronisation, and under load they can make a run ten times slower.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -113,7 +117,8 @@ def main() -> None:
         torch.set_num_threads(1)
 
     print(f"numpy {np.__version__}, BLAS: {blas_name()}", end="")
-    print(f", OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}")
+    print(f", OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}", end="")
+    print(f", OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
     if torch is not None:
         print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
     else:
