@@ -136,7 +136,7 @@ def _result(
     result = AttemptResult(
         correct=g.correct,
         score=score,
-        feedback=g.feedback if g.feedback or not g.correct else ["Correct."],
+        feedback=g.feedback,
         misconceptions=g.misconceptions,
         hints=hints_unlocked(question, wrong_tries),
         attempts_left=(0 if g.correct else tries_left_after) if counted else None,
