@@ -1,0 +1,72 @@
+"""The parade command's database and account subcommands."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from db_fixtures import PASSWORD, csrf
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+from typer.testing import CliRunner
+
+from app.cli import app
+from app.config import Settings, get_settings
+from app.db import Database, current_revision
+from app.main import create_app
+from app.models import User
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def env_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("PARADE_DATABASE_URL", database_url)
+    get_settings.cache_clear()
+    yield database_url
+    get_settings.cache_clear()
+
+
+def test_db_upgrade_and_current(env_database: str) -> None:
+    assert runner.invoke(app, ["db", "current"]).stdout.startswith("empty")
+    result = runner.invoke(app, ["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert "0001" in result.stdout
+    assert current_revision(env_database) == "0001"
+
+
+def test_user_add_instructor_from_stdin_then_log_in(
+    env_database: str, db_settings: Settings
+) -> None:
+    result = runner.invoke(app, ["user", "add", "Teach", "--instructor"], input=PASSWORD + "\n")
+    assert result.exit_code == 0, result.output
+    assert "created instructor teach" in result.stdout
+    db = Database.from_url(env_database)
+    with db.session(write=False) as s:
+        user = s.scalar(select(User))
+    db.dispose()
+    assert user is not None and user.role == "instructor"
+    assert user.password_hash.startswith("$argon2id$")
+    with TestClient(create_app(db_settings)) as client:
+        body = {"username": "teach", "password": PASSWORD}
+        assert client.post("/api/auth/login", json=body, headers=csrf(client)).status_code == 200
+        assert client.get("/api/me").json() == {"username": "teach", "role": "instructor"}
+        assert client.get("/instructor").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("name", "password", "message"),
+    [("ok-name", "short", "at least 8"), ("x", PASSWORD, "Usernames are")],
+)
+def test_user_add_refuses_bad_input(
+    env_database: str, name: str, password: str, message: str
+) -> None:
+    result = runner.invoke(app, ["user", "add", name], input=password + "\n")
+    assert result.exit_code == 1
+    assert message in result.stderr
+
+
+def test_user_add_twice_fails(env_database: str) -> None:
+    assert runner.invoke(app, ["user", "add", "ada"], input=PASSWORD + "\n").exit_code == 0
+    result = runner.invoke(app, ["user", "add", "ada"], input=PASSWORD + "\n")
+    assert result.exit_code == 1 and "taken" in result.stderr
