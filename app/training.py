@@ -36,6 +36,12 @@ class TrainRequest(BaseModel):
     clip_norm: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = 1.0
     batch_size: Annotated[int, Field(ge=1, le=128)] = 32
     weight_scale: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 1.0
+    memory_bias: Annotated[
+        float,
+        Field(ge=-5, le=5, allow_inf_nan=False,
+              description="Added to the LSTM forget / GRU update gate bias at the start, so "
+              "gated cells begin by remembering (0 = PyTorch's plain initialisation)."),
+    ] = TrainConfig.memory_bias  # fmt: skip
     log_every: Annotated[int, Field(ge=1, le=500)] = 10
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     max_seconds: Annotated[float, Field(gt=0, le=MAX_TRAIN_SECONDS)] = 30.0
@@ -66,6 +72,7 @@ def run_training(req: TrainRequest, default_text: str) -> Iterator[dict[str, Any
         clip_norm=req.clip_norm,
         log_every=req.log_every,
         weight_scale=req.weight_scale,
+        memory_bias=req.memory_bias,
         seed=req.seed,
         eval_size=128,
     )

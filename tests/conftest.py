@@ -9,9 +9,14 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from threadpoolctl import threadpool_limits
 
 from app.config import PROJECT_ROOT, Settings
 from app.main import create_app
+
+# As in a server process (Settings.blas_threads): on small matrices, BLAS threads only contend
+# with each other and with the other tests' work, making run times swing widely.
+threadpool_limits(1, user_api="blas")
 
 REPO_LESSONS = PROJECT_ROOT / "lessons"
 SEED_FILE = PROJECT_ROOT.parent / "shared" / "seeds" / "rnn-lesson.txt"

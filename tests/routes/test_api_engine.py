@@ -169,7 +169,8 @@ def test_training_time_limit_ends_the_stream(client: TestClient) -> None:
 @pytest.mark.parametrize(
     "body",
     [{"steps": 0}, {"steps": 2001}, {"hidden_size": 65}, {"max_seconds": 61},
-     {"task": "next_char", "text": "short", "seq_len": 16}, {"learning_rate": 0}],
+     {"task": "next_char", "text": "short", "seq_len": 16}, {"learning_rate": 0},
+     {"memory_bias": 6}],
 )  # fmt: skip
 def test_training_bounds_are_422(client: TestClient, body: dict[str, Any]) -> None:
     assert client.post("/api/engine/train", json=body).status_code == 422
