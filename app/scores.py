@@ -26,7 +26,7 @@ from app.content.schema import (
     TrueFalseQuestion,
 )
 from app.grading import (
-    Answer,
+    Grade,
     grade,
     hints_unlocked,
     parse_answer,
@@ -113,51 +113,32 @@ def question_state(
     return _state(question, rows)
 
 
-def _result(
-    question: Question,
-    answer: Answer,
-    *,
-    number: int,
-    key: str,
-    wrong_before: int,
-    tries_left_after: int | None,
-    saved: bool,
-    best_before: float = 0.0,
-) -> tuple[AttemptResult, float, bool]:
-    g = grade(question, answer, variant_key=key)
+def _result(question: Question, g: Grade, before: QuestionState, *, saved: bool) -> AttemptResult:
+    """Return what the student is told about graded try number `before.tries + 1`."""
+    number = before.tries + 1
     score = round(g.credit * points_for_try(question, number), 6)
-    wrong_tries = wrong_before + (not g.correct)
-    if tries_left_after is None:  # a guest: every answer counts as a first try
-        tries_left_after = question.attempts - number
-        counted = False
-    else:
-        counted = True
-    finished = g.correct or tries_left_after == 0
-    result = AttemptResult(
+    tries_left = 0 if g.correct else max(0, question.attempts - number)
+    finished = tries_left == 0
+    return AttemptResult(
         correct=g.correct,
         score=score,
         feedback=g.feedback,
         misconceptions=g.misconceptions,
-        hints=hints_unlocked(question, wrong_tries),
-        attempts_left=(0 if g.correct else tries_left_after) if counted else None,
+        hints=hints_unlocked(question, before.wrong_tries + (not g.correct)),
+        attempts_left=tries_left if saved else None,
         finished=finished,
         explanation=question.explanation if finished else None,
         solution=g.solution if finished else None,
         saved=saved,
         attempt=number if saved else None,
-        best_score=max(best_before, score) if saved else None,
+        best_score=max(before.best, score) if saved else None,
     )
-    return result, score, g.correct
 
 
 def try_as_guest(question: Question, raw_answer: object) -> AttemptResult:
-    """Return the grade of a guest's answer (graded as a first try, stored nowhere)."""
-    answer = parse_answer(question, raw_answer)
-    result, _, _ = _result(
-        question, answer, number=1, key=GUEST_KEY, wrong_before=0, tries_left_after=None,
-        saved=False,
-    )  # fmt: skip
-    return result
+    """Return the grade of a guest's answer: always a first try, stored nowhere."""
+    g = grade(question, parse_answer(question, raw_answer), variant_key=GUEST_KEY)
+    return _result(question, g, QuestionState(question), saved=False)
 
 
 def submit_attempt(
@@ -168,28 +149,25 @@ def submit_attempt(
     Two racing submissions cannot both take the same try: (user, question, version, number)
     is unique, and the loser retries with the next number (or finds no tries left)."""
     answer = parse_answer(question, raw_answer)
-    version = question_version(question)
+    g = grade(question, answer, variant_key=variant_key(user_id))
     for _ in range(SUBMIT_RETRIES):
-        state = question_state(session, user_id=user_id, lesson_slug=lesson_slug, question=question)
-        if state.finished:
+        before = question_state(
+            session, user_id=user_id, lesson_slug=lesson_slug, question=question
+        )
+        if before.finished:
             session.rollback()
             raise OutOfAttempts
-        number = state.tries + 1
-        result, score, correct = _result(
-            question, answer, number=number, key=variant_key(user_id),
-            wrong_before=state.wrong_tries, tries_left_after=state.attempts_left - 1,
-            saved=True, best_before=state.best,
-        )  # fmt: skip
+        result = _result(question, g, before, saved=True)
         session.add(
             Attempt(
                 user_id=user_id,
                 lesson_slug=lesson_slug,
                 question_id=question.id,
-                question_version=version,
-                number=number,
-                answer=json.loads(json.dumps(answer)),
-                score=score,
-                correct=correct,
+                question_version=question_version(question),
+                number=result.attempt,
+                answer=answer,
+                score=result.score,
+                correct=g.correct,
                 created_at=utcnow(),
             )
         )

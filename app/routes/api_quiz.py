@@ -67,19 +67,17 @@ class QuizItemOut(BaseModel):
 )
 def get_quiz(lesson: LessonDep, user: OptionalUser, session: SessionDep) -> list[QuizItemOut]:
     key = scores.variant_key(user.id if user else None)
-    items = []
-    for q in lesson.questions:
-        state = None
-        if user is not None:
-            state = scores.question_state(
-                session, user_id=user.id, lesson_slug=lesson.slug, question=q
-            )
-        items.append(
-            QuizItemOut(
-                question=personal_question(q, key),
-                progress=QuestionProgressOut.of(state) if state else None,
-            )
+    states: dict[str, scores.QuestionState] = {}
+    if user is not None:
+        for found in scores.progress(session, user_id=user.id, lessons=[lesson]):
+            states = {s.question.id: s for s in found.questions}
+    items = [
+        QuizItemOut(
+            question=personal_question(q, key),
+            progress=QuestionProgressOut.of(states[q.id]) if q.id in states else None,
         )
+        for q in lesson.questions
+    ]
     return items
 
 
