@@ -1,0 +1,159 @@
+// A small canvas line chart (loss curves, the first float's influence): axes, ticks, log y.
+
+const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
+
+function niceStep(span, count) {
+  const raw = span / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const f = raw / mag;
+  return (f < 1.5 ? 1 : f < 3 ? 2 : f < 7 ? 5 : 10) * mag;
+}
+
+function linearTicks(lo, hi, count) {
+  const step = niceStep(hi - lo || 1, count);
+  const out = [];
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toPrecision(12));
+  return out;
+}
+
+function tickLabel(v, log) {
+  if (log) {
+    const e = Math.round(Math.log10(v));
+    return e >= -2 && e <= 3 ? String(10 ** e) : `1e${e}`.replace("-", "−");
+  }
+  return Math.abs(v) >= 1000 ? `${v / 1000}k` : String(v);
+}
+
+export class LineChart {
+  /** opts: {label, xLabel, yLabel, yLog, yMin, yMax, xMin, xMax, height} */
+  constructor(opts) {
+    this.opts = { height: 180, ...opts };
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "st-chart";
+    this.canvas.setAttribute("role", "img");
+    this.canvas.setAttribute("aria-label", opts.label || "chart");
+    this.canvas.style.height = `${this.opts.height}px`;
+    this.data = { series: [] };
+    new ResizeObserver(() => this.draw(this.data)).observe(this.canvas);
+  }
+
+  /** data: {series: [{points: [[x, y]], colour, dash, width, alpha, label}], hlines, vline} */
+  draw(data) {
+    this.data = data;
+    const { canvas, opts } = this;
+    const W = canvas.clientWidth;
+    const H = opts.height;
+    if (!W) return;
+    const dpr = window.devicePixelRatio || 1;
+    if (canvas.width !== Math.round(W * dpr)) canvas.width = Math.round(W * dpr);
+    if (canvas.height !== Math.round(H * dpr)) canvas.height = Math.round(H * dpr);
+    const ctx = canvas.getContext("2d");
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, W, H);
+    ctx.font = FONT;
+
+    const pts = data.series.flatMap((s) => s.points);
+    const ys = pts.map((p) => p[1]).filter((y) => (opts.yLog ? y > 0 : Number.isFinite(y)));
+    const xs = pts.map((p) => p[0]);
+    let x0 = opts.xMin ?? Math.min(...xs, 0);
+    let x1 = opts.xMax ?? Math.max(...xs, 1);
+    if (x1 <= x0) x1 = x0 + 1;
+    let y0 = opts.yMin ?? (ys.length ? Math.min(...ys) : 0);
+    let y1 = opts.yMax ?? (ys.length ? Math.max(...ys) : 1);
+    for (const l of data.hlines || []) { y0 = Math.min(y0, l.y); y1 = Math.max(y1, l.y); }
+    if (opts.yLog) {
+      y0 = 10 ** Math.floor(Math.log10(y0 > 0 ? y0 : 1e-3));
+      y1 = 10 ** Math.ceil(Math.log10(y1 > 0 ? y1 : 1));
+      if (y1 <= y0) y1 = y0 * 10;
+    } else if (y1 <= y0) {
+      y1 = y0 + 1;
+    }
+    const left = opts.yLabel ? 58 : 46;
+    const right = 10;
+    const top = 10;
+    const bottom = opts.xLabel ? 34 : 22;
+    const pw = W - left - right;
+    const ph = H - top - bottom;
+    const X = (x) => left + ((x - x0) / (x1 - x0)) * pw;
+    const fy = (y) => (opts.yLog ? Math.log10(Math.max(y, y0 * 1e-3)) : y);
+    const Y = (y) => top + ph - ((fy(y) - fy(y0)) / (fy(y1) - fy(y0))) * ph;
+
+    // grid and ticks
+    ctx.strokeStyle = "#e6e2d8";
+    ctx.fillStyle = "#5b6473";
+    ctx.lineWidth = 1;
+    const yt = opts.yLog
+      ? Array.from({ length: Math.round(Math.log10(y1 / y0)) + 1 }, (_, i) => y0 * 10 ** i)
+      : linearTicks(y0, y1, 4);
+    const yStep = Math.max(1, Math.ceil(yt.length / 6));
+    ctx.textAlign = "right";
+    ctx.textBaseline = "middle";
+    yt.forEach((v, i) => {
+      if (i % yStep) return;
+      const y = Math.round(Y(v)) + 0.5;
+      ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + pw, y); ctx.stroke();
+      ctx.fillText(tickLabel(v, opts.yLog), left - 6, y);
+    });
+    ctx.textAlign = "center";
+    ctx.textBaseline = "top";
+    for (const v of linearTicks(x0, x1, Math.max(2, Math.floor(pw / 70)))) {
+      ctx.fillText(tickLabel(v, false), X(v), top + ph + 5);
+    }
+    if (opts.xLabel) ctx.fillText(opts.xLabel, left + pw / 2, top + ph + 19);
+    ctx.strokeStyle = "#9aa1ad";
+    ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, top + ph); ctx.lineTo(left + pw, top + ph); ctx.stroke();
+    if (opts.yLabel) {
+      ctx.save(); ctx.translate(11, top + ph / 2); ctx.rotate(-Math.PI / 2);
+      ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.fillText(opts.yLabel, 0, 0); ctx.restore();
+    }
+
+    ctx.save();
+    ctx.beginPath(); ctx.rect(left, top - 2, pw, ph + 4); ctx.clip();
+    for (const l of data.hlines || []) {
+      ctx.setLineDash([4, 4]); ctx.strokeStyle = l.colour || "#5b6473";
+      const y = Y(l.y);
+      ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + pw, y); ctx.stroke();
+      ctx.setLineDash([]);
+      if (l.label) { ctx.textAlign = "right"; ctx.textBaseline = "bottom"; ctx.fillStyle = l.colour || "#5b6473"; ctx.fillText(l.label, left + pw - 4, y - 2); }
+    }
+    if (data.vline != null) {
+      ctx.strokeStyle = "#1d2330"; ctx.globalAlpha = 0.35;
+      ctx.beginPath(); ctx.moveTo(X(data.vline), top); ctx.lineTo(X(data.vline), top + ph); ctx.stroke();
+      ctx.globalAlpha = 1;
+    }
+    for (const s of data.series) {
+      if (!s.points.length) continue;
+      ctx.strokeStyle = s.colour;
+      ctx.fillStyle = s.colour;
+      ctx.globalAlpha = s.alpha ?? 1;
+      ctx.lineWidth = s.width ?? 2;
+      ctx.setLineDash(s.dash || []);
+      ctx.beginPath();
+      s.points.forEach(([x, y], i) => (i ? ctx.lineTo(X(x), Y(y)) : ctx.moveTo(X(x), Y(y))));
+      ctx.stroke();
+      ctx.setLineDash([]);
+      if (s.dots) for (const [x, y] of s.points) { ctx.beginPath(); ctx.arc(X(x), Y(y), 3.5, 0, 2 * Math.PI); ctx.fill(); }
+      if (s.marker != null && s.points[s.marker]) {
+        const [x, y] = s.points[s.marker];
+        ctx.beginPath(); ctx.arc(X(x), Y(y), 4, 0, 2 * Math.PI); ctx.fill();
+      }
+      ctx.globalAlpha = 1;
+    }
+    ctx.restore();
+  }
+}
+
+/** Return a legend (HTML list) for chart series: a swatch in the line's colour and dash. */
+export function chartLegend(items) {
+  const ul = document.createElement("ul");
+  ul.className = "st-chart-legend";
+  for (const it of items) {
+    const li = document.createElement("li");
+    const sw = document.createElement("span");
+    sw.className = `st-swatch${it.dash?.length ? " dashed" : ""}${it.dotted ? " dotted" : ""}`;
+    sw.style.borderColor = it.colour;
+    li.append(sw, it.label);
+    ul.append(li);
+  }
+  return ul;
+}

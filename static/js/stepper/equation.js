@@ -1,0 +1,125 @@
+// The update equation of one unit, recomputed in the browser from the weights the API sent, so
+// the student sees every number that went into h_t — and we check it reproduces the engine.
+
+import { escapeHtml, fmt, glyph } from "./dom.js";
+
+const sigmoid = (a) => 1 / (1 + Math.exp(-a));
+const GATE_ROWS = { lstm: ["i", "f", "g", "o"], gru: ["r", "z", "n"], rnn: ["a"] };
+
+/** Return the pieces of row `row`'s pre-activation: input column, biases and the W_hh terms. */
+function preactivation(params, row, tok, hPrev) {
+  const W_hh = params.weight_hh[row];
+  const terms = hPrev.map((hj, j) => ({ j, w: W_hh[j], h: hj, v: W_hh[j] * hj }));
+  const recurrent = terms.reduce((s, t) => s + t.v, 0);
+  return {
+    x: params.weight_ih[row][tok], // W_ih x_t with one-hot x_t: the character's column
+    b_ih: params.bias_ih[row],
+    b_hh: params.bias_hh[row],
+    terms,
+    recurrent,
+  };
+}
+
+/** Return every number of unit u's update at step t, and whether it matches the API's h_t. */
+export function unitUpdate(run, t, u) {
+  const H = run.hidden_size;
+  const tok = run.tokens[t];
+  const hPrev = t === 0 ? run.h0 : run.h[t - 1];
+  const gates = {};
+  for (const [gi, name] of GATE_ROWS[run.cell].entries()) {
+    gates[name] = preactivation(run.params, gi * H + u, tok, hPrev);
+  }
+  const out = { cell: run.cell, t, u, char: run.input[t], gates, hPrev: hPrev[u] };
+  if (run.cell === "rnn") {
+    const g = gates.a;
+    out.a = g.x + g.b_ih + g.recurrent + g.b_hh;
+    out.h = Math.tanh(out.a);
+  } else if (run.cell === "lstm") {
+    const act = (name, f) => f(gates[name].x + gates[name].b_ih + gates[name].recurrent + gates[name].b_hh);
+    out.pre = {};
+    for (const name of ["i", "f", "g", "o"]) {
+      const p = gates[name];
+      out.pre[name] = p.x + p.b_ih + p.recurrent + p.b_hh;
+    }
+    out.i = act("i", sigmoid);
+    out.f = act("f", sigmoid);
+    out.g = act("g", Math.tanh);
+    out.o = act("o", sigmoid);
+    out.cPrev = t === 0 ? run.c0[u] : run.c[t - 1][u];
+    out.c = out.f * out.cPrev + out.i * out.g;
+    out.h = out.o * Math.tanh(out.c);
+  } else {
+    const { r: R, z: Z, n: Nn } = gates;
+    out.pre = { r: R.x + R.b_ih + R.recurrent + R.b_hh, z: Z.x + Z.b_ih + Z.recurrent + Z.b_hh };
+    out.r = sigmoid(out.pre.r);
+    out.z = sigmoid(out.pre.z);
+    out.nHidden = Nn.recurrent + Nn.b_hh; // W_hn h + b_hn, which the reset gate scales
+    out.pre.n = Nn.x + Nn.b_ih + out.r * out.nHidden;
+    out.n = Math.tanh(out.pre.n);
+    out.h = (1 - out.z) * out.n + out.z * out.hPrev;
+  }
+  out.engineH = run.h[t][u];
+  out.matches = Math.abs(out.h - out.engineH) < 1e-9;
+  return out;
+}
+
+// --- HTML ------------------------------------------------------------------------------------
+
+/** A number with its exact value in a tooltip. */
+const num = (v, d = 3, cls = "") =>
+  `<span class="eq-num${cls ? ` ${cls}` : ""}" title="${v}" data-value="${v}">${fmt(v, d)}</span>`;
+const paren = (v, d = 3) => (v < 0 ? `(${num(v, d)})` : num(v, d));
+
+const MAX_TERMS = 4;
+
+function sumHtml(p, weightName) {
+  const shown = p.terms.length <= MAX_TERMS + 1
+    ? p.terms
+    : [...p.terms].sort((a, b) => Math.abs(b.v) - Math.abs(a.v)).slice(0, MAX_TERMS);
+  const parts = shown.map((t) => `${paren(t.w, 2)}·${paren(t.h, 2)}`);
+  const rest = p.terms.length - shown.length;
+  const more = rest ? ` + <span class="eq-more">${rest} smaller terms</span>` : "";
+  const label = rest ? `largest of Σ<sub>j</sub> ${weightName}[u,j]·h<sub>t−1</sub>[j]` : "";
+  return `<span class="eq-sum" title="${escapeHtml(label || `Σ over ${p.terms.length} units`)}">[${parts.join(" + ")}${more}] = ${num(p.recurrent)}</span>`;
+}
+
+function gateLine(name, p, label, fn, value, pre, xName) {
+  return `<div class="eq-line"><span class="eq-lhs">${label}</span> = ${fn}(${num(p.x)} + ${paren(p.b_ih)} + ${sumHtml(p, `W_h${name}`)} + ${paren(p.b_hh)}) = ${fn}(${num(pre)}) = ${num(value, 4, "eq-result")}</div>
+  <div class="eq-key">${xName}</div>`;
+}
+
+/** Return the HTML of unit u's update equation with the numbers filled in. */
+export function equationHtml(up) {
+  const u = up.u;
+  const ch = escapeHtml(glyph(up.char));
+  const head = `<p class="eq-head">Unit <strong>${u}</strong> at step <strong>${up.t + 1}</strong>, input “<code>${ch}</code>”</p>`;
+  let body;
+  if (up.cell === "rnn") {
+    const p = up.gates.a;
+    body = `<div class="eq-sym">h<sub>t</sub>[${u}] = tanh( W<sub>ih</sub>[${u}, ‘${ch}’] + b<sub>ih</sub>[${u}] + Σ<sub>j</sub> W<sub>hh</sub>[${u},j]·h<sub>t−1</sub>[j] + b<sub>hh</sub>[${u}] )</div>
+      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = tanh( ${num(p.x)} + ${paren(p.b_ih)} + ${sumHtml(p, "W_hh")} + ${paren(p.b_hh)} )</div>
+      <div class="eq-line"><span class="eq-lhs"></span> = tanh( ${num(up.a)} ) = ${num(up.h, 4, "eq-result")}</div>`;
+  } else if (up.cell === "lstm") {
+    const g = up.gates;
+    body = `<div class="eq-sym">gate = σ or tanh( W<sub>i·</sub>[${u}, ‘${ch}’] + b<sub>i·</sub> + Σ<sub>j</sub> W<sub>h·</sub>[${u},j]·h<sub>t−1</sub>[j] + b<sub>h·</sub> ), then c<sub>t</sub> = f·c<sub>t−1</sub> + i·g, h<sub>t</sub> = o·tanh(c<sub>t</sub>)</div>
+      ${gateLine("i", g.i, `i<sub>t</sub>[${u}]`, "σ", up.i, up.pre.i, "input gate: how much of the candidate g to write")}
+      ${gateLine("f", g.f, `f<sub>t</sub>[${u}]`, "σ", up.f, up.pre.f, "forget gate: how much of c<sub>t−1</sub> to keep")}
+      ${gateLine("g", g.g, `g<sub>t</sub>[${u}]`, "tanh", up.g, up.pre.g, "candidate: what to write")}
+      ${gateLine("o", g.o, `o<sub>t</sub>[${u}]`, "σ", up.o, up.pre.o, "output gate: how much of the memory to show")}
+      <div class="eq-line"><span class="eq-lhs">c<sub>t</sub>[${u}]</span> = f·c<sub>t−1</sub> + i·g = ${num(up.f)}·${paren(up.cPrev)} + ${num(up.i)}·${paren(up.g)} = ${num(up.c, 4)}</div>
+      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = o·tanh(c<sub>t</sub>) = ${num(up.o)}·tanh(${num(up.c)}) = ${num(up.h, 4, "eq-result")}</div>`;
+  } else {
+    const g = up.gates;
+    const n = g.n;
+    body = `<div class="eq-sym">r, z = σ( W<sub>i·</sub>x + b + W<sub>h·</sub>h<sub>t−1</sub> + b ); n = tanh( W<sub>in</sub>x + b<sub>in</sub> + r·(W<sub>hn</sub>h<sub>t−1</sub> + b<sub>hn</sub>) ); h<sub>t</sub> = (1−z)·n + z·h<sub>t−1</sub></div>
+      ${gateLine("r", g.r, `r<sub>t</sub>[${u}]`, "σ", up.r, up.pre.r, "reset gate: how much of h<sub>t−1</sub> the candidate sees")}
+      ${gateLine("z", g.z, `z<sub>t</sub>[${u}]`, "σ", up.z, up.pre.z, "update gate: how much of h<sub>t−1</sub> to keep")}
+      <div class="eq-line"><span class="eq-lhs">n<sub>t</sub>[${u}]</span> = tanh( ${num(n.x)} + ${paren(n.b_ih)} + ${num(up.r)}·(${sumHtml(n, "W_hn")} + ${paren(n.b_hh)}) ) = tanh(${num(up.pre.n)}) = ${num(up.n, 4)}</div>
+      <div class="eq-key">candidate: the new content</div>
+      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = (1 − ${num(up.z)})·${paren(up.n)} + ${num(up.z)}·${paren(up.hPrev)} = ${num(up.h, 4, "eq-result")}</div>`;
+  }
+  const check = up.matches
+    ? `<p class="eq-check ok" title="Recomputed here from the weights: ${up.h}; the engine's h_t: ${up.engineH}">✓ Matches the engine's h<sub>t</sub>[${u}] = ${fmt(up.engineH, 4)}</p>`
+    : `<p class="eq-check bad">✗ Recomputed ${up.h}, but the engine says ${up.engineH}</p>`;
+  return head + body + check;
+}

@@ -1,0 +1,100 @@
+// h_{t−1}, the gates, c and h_t as rows of coloured cells: one column per hidden unit.
+
+import { diverging, gate } from "./colors.js";
+import { fmt, h } from "./dom.js";
+import { ROWS, ROW_TEXT, rowValues } from "./run.js";
+
+export class StateGrid {
+  /** onSelect(unit) is called when a cell is clicked. */
+  constructor({ title = "", onSelect }) {
+    this.onSelect = onSelect;
+    this.title = h("p", { class: "st-grid-title", text: title, hidden: !title });
+    this.rowsEl = h("div", { class: "st-rows" });
+    this.el = h("div", { class: "st-grid" }, this.title, this.rowsEl);
+    this.shape = "";
+    this.selected = -1;
+  }
+
+  /** Rebuild the rows when the cell type or the hidden size changes. */
+  build(cell, H) {
+    const shape = `${cell}:${H}`;
+    if (shape === this.shape) return;
+    this.shape = shape;
+    this.H = H;
+    this.digits = H <= 8 ? 3 : 2;
+    this.showText = H <= 16;
+    this.rowsEl.replaceChildren();
+    this.rowsEl.className = `st-rows ${H <= 8 ? "roomy" : H <= 16 ? "compact" : "dense"}`;
+    this.rowsEl.style.setProperty("--n", H);
+    this.rowsEl.style.setProperty("--n-narrow", H > 16 ? Math.ceil(H / 2) : H);
+    if (this.showText) {
+      const idx = h("div", { class: "st-cells st-index", "aria-hidden": "true" });
+      for (let j = 0; j < H; j++) idx.append(h("span", { class: "st-cell", text: `unit ${j}` }));
+      this.rowsEl.append(h("div", { class: "st-row st-row-index" }, h("div", { class: "st-label" }), idx));
+    }
+    this.rows = ROWS[cell].map(([key, label, desc, scale]) => {
+      const cells = [];
+      const box = h("div", { class: "st-cells" });
+      for (let j = 0; j < H; j++) {
+        const c = h("div", { class: "st-cell", dataset: { unit: j } });
+        c.addEventListener("click", () => this.onSelect(j));
+        cells.push(c);
+        box.append(c);
+      }
+      const row = h("div", { class: `st-row st-row-${key} scale-${scale}`, dataset: { row: key } },
+        h("div", { class: "st-label" },
+          h("span", { class: "st-sym", html: label }),
+          h("span", { class: "st-desc", html: desc })),
+        box);
+      this.rowsEl.append(row);
+      return { key, scale, cells, el: row, name: ROW_TEXT[key] };
+    });
+    this.selected = -1;
+  }
+
+  /** Paint step t of `run` (null: leave the rows empty) and mark unit `unit`. */
+  update(run, t, unit) {
+    for (const row of this.rows) {
+      const values = run ? rowValues(run, row.key, t) : null;
+      const colour = row.scale === "gate" ? gate : diverging;
+      for (let j = 0; j < this.H; j++) {
+        const cell = row.cells[j];
+        if (!values) {
+          cell.style.background = "";
+          cell.textContent = "";
+          delete cell.dataset.value;
+          continue;
+        }
+        const v = values[j];
+        const { fill, ink } = colour(v);
+        cell.style.background = fill;
+        cell.style.color = ink;
+        if (this.showText) cell.textContent = fmt(v, this.digits);
+        cell.dataset.value = String(v);
+        cell.title = `${row.name}, unit ${j}: ${v}`;
+      }
+    }
+    if (unit !== this.selected) {
+      for (const row of this.rows) {
+        row.cells[this.selected]?.classList.remove("sel");
+        row.cells[unit]?.classList.add("sel");
+      }
+      this.selected = unit;
+    }
+  }
+}
+
+/** Return the colour legend for the state grid (diverging, plus gates when the cell has them). */
+export function stateLegend() {
+  const bar = (cls, lo, mid, hi, label) =>
+    h("div", { class: `st-legend-item item-${cls}` },
+      h("span", { class: "st-legend-label", text: label }),
+      h("span", { class: "st-legend-scale" },
+        h("span", { class: "st-legend-tick", text: lo }),
+        h("span", { class: `st-legend-bar ${cls}`, role: "img", "aria-label": `${label}: from ${lo} to ${hi}` }),
+        h("span", { class: "st-legend-tick", text: hi })),
+      mid ? h("span", { class: "st-legend-mid", text: mid }) : null);
+  return h("div", { class: "st-legend" },
+    bar("bar-diverging", "−1", "0 is white", "+1", "States and candidates"),
+    bar("bar-gate", "0 (closed)", "", "1 (open)", "Gates"));
+}

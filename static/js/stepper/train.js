@@ -1,0 +1,242 @@
+// The training view: start and stop a run, watch loss, gradient norm and accuracy stream in,
+// and a preset that trains RNN and LSTM on "remember the first float" as the parade grows.
+
+import { streamTrain } from "./api.js";
+import { CELL_COLOURS, CELL_DASH } from "./colors.js";
+import { LineChart, chartLegend } from "./chart.js";
+import { h, pct, uid } from "./dom.js";
+
+const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
+const PRESET_LENGTHS = [5, 10, 20, 40];
+const PRESET_CELLS = ["rnn", "lstm"];
+const KEEP_RUNS = 4;
+const LR_CHOICES = [0.001, 0.003, 0.01, 0.03, 0.1];
+
+export class TrainView {
+  constructor({ widget }) {
+    this.widget = widget;
+    this.runs = []; // {label, cell, points: {loss, grad, acc}, chance, done}
+    this.preset = []; // {cell, length, accuracy}
+    const field = (label, control) => h("div", { class: "st-field" },
+      h("label", { for: control.id || (control.id = uid("tr")) }, label), control);
+    const s = widget.state;
+    this.task = h("select", { onchange: () => this.store() },
+      h("option", { value: "remember_first", text: "Remember the first float" }),
+      h("option", { value: "next_char", text: "Next character of the lesson text" }));
+    this.cell = h("select", { disabled: widget.locked.has("cell"), onchange: () => this.store() },
+      ["rnn", "lstm", "gru"].map((c) => h("option", { value: c, text: CELL_NAMES[c] })));
+    this.hiddenSize = h("input", { type: "number", min: 1, max: 64, step: 1, class: "st-num",
+      disabled: widget.locked.has("hidden_size"), onchange: () => this.store() });
+    this.length = h("input", { type: "number", min: 2, max: 200, step: 1, class: "st-num", onchange: () => this.store() });
+    this.steps = h("input", { type: "number", min: 10, max: 2000, step: 10, class: "st-num", onchange: () => this.store() });
+    this.lr = h("select", { onchange: () => this.store() }, LR_CHOICES.map((v) => h("option", { value: v, text: String(v) })));
+    this.lengthField = field("Parade length L", this.length);
+    this.start = h("button", { type: "button", text: "Train", onclick: () => this.run() });
+    this.stop = h("button", { type: "button", class: "secondary", text: "Stop", disabled: true, onclick: () => this.halt() });
+    this.presetBtn = h("button", { type: "button", class: "secondary", text: `Compare RNN and LSTM as L grows (${PRESET_LENGTHS.join(", ")})`,
+      onclick: () => this.runPreset() });
+    if (widget.locked.has("cell")) this.presetBtn.hidden = true;
+    this.status = h("p", { class: "st-train-status", role: "status" });
+    this.progress = h("p", { class: "st-train-progress" });
+    this.error = h("p", { class: "st-error", role: "alert" });
+
+    this.lossChart = new LineChart({ label: "Training loss by step (log scale)", xLabel: "training step", yLabel: "loss", yLog: true, height: 180 });
+    this.gradChart = new LineChart({ label: "Gradient norm by step (log scale)", xLabel: "training step", yLog: true, height: 140 });
+    this.accChart = new LineChart({ label: "Accuracy by step, with chance level", xLabel: "training step", yLabel: "accuracy", yMin: 0, yMax: 1, height: 140 });
+    this.presetChart = new LineChart({ label: "Final accuracy against parade length, RNN and LSTM", xLabel: "parade length L", yLabel: "final accuracy", yMin: 0, yMax: 1, height: 180 });
+    this.legend = h("div");
+    this.samples = h("ol", { class: "st-samples" });
+    this.samplesBox = h("section", { class: "st-samples-box", hidden: true },
+      h("h4", { text: "Samples: the network writing on its own" }), this.samples);
+    this.presetBox = h("figure", { class: "st-preset", hidden: true },
+      h("figcaption", { text: "Who still remembers the first float? Final accuracy as the parade grows (dashed: chance)." }),
+      this.presetChart.canvas,
+      chartLegend(PRESET_CELLS.map((c) => ({ colour: CELL_COLOURS[c], dash: CELL_DASH[c], label: CELL_NAMES[c] }))));
+    this.presetTable = h("table", { class: "st-table st-preset-table", hidden: true });
+
+    this.el = h("div", { class: "st-train" },
+      h("p", { class: "st-note", text: "Each run starts from fresh random weights and trains on the server with backpropagation through time. "
+        + "Remember the first float: the network reads L random floats and at the end must name the first one." }),
+      h("div", { class: "st-controls" },
+        field("Task", this.task), field("Cell", this.cell), field("Hidden units", this.hiddenSize),
+        this.lengthField, field("Training steps", this.steps), field("Learning rate", this.lr)),
+      h("div", { class: "st-train-actions" }, this.start, this.stop, this.presetBtn),
+      this.status, this.progress, this.error,
+      h("div", { class: "st-charts" },
+        h("figure", { class: "st-chart-box st-loss" }, h("figcaption", { text: "Loss (log scale): lower is better" }), this.lossChart.canvas, this.legend),
+        h("figure", { class: "st-chart-box" }, h("figcaption", { text: "Accuracy (dashed: chance)" }), this.accChart.canvas),
+        h("figure", { class: "st-chart-box" }, h("figcaption", { text: "Gradient norm before clipping (log scale)" }), this.gradChart.canvas)),
+      this.samplesBox, this.presetBox, this.presetTable);
+  }
+
+  /** Show the widget's state in the form. */
+  sync() {
+    const s = this.widget.state;
+    this.task.value = s.train.task;
+    this.cell.value = s.cell;
+    this.hiddenSize.value = s.H;
+    this.length.value = s.train.length;
+    this.steps.value = s.train.steps;
+    this.lr.value = String(LR_CHOICES.includes(s.train.lr) ? s.train.lr : 0.01);
+    this.lengthField.hidden = s.train.task !== "remember_first";
+  }
+
+  store() {
+    const clamp = (v, lo, hi, d) => (Number.isFinite(v) ? Math.max(lo, Math.min(hi, Math.round(v))) : d);
+    const s = this.widget.state;
+    s.train.task = this.task.value;
+    s.cell = this.cell.value;
+    s.H = clamp(+this.hiddenSize.value, 1, 64, s.H);
+    s.unit = Math.min(s.unit, s.H - 1);
+    s.train.length = clamp(+this.length.value, 2, 200, 10);
+    s.train.steps = clamp(+this.steps.value, 10, 2000, 400);
+    s.train.lr = +this.lr.value;
+    this.sync();
+    this.widget.sync();
+    this.widget.writeUrl();
+  }
+
+  request(overrides = {}) {
+    const s = this.widget.state;
+    const steps = overrides.steps ?? s.train.steps;
+    return {
+      task: s.train.task, cell: s.cell, hidden_size: s.H, parade_length: s.train.length, n_values: 4,
+      steps, optimizer: "adam", learning_rate: s.train.lr, clip_norm: 1, batch_size: 32,
+      weight_scale: 1, log_every: Math.max(1, Math.round(steps / 60)), seed: s.seed, max_seconds: 60,
+      ...overrides,
+    };
+  }
+
+  busy(on) {
+    this.running = on;
+    this.start.disabled = this.presetBtn.disabled = on;
+    this.stop.disabled = !on;
+  }
+
+  /** Train once with the form's settings. */
+  async run() {
+    if (this.running) return;
+    this.busy(true);
+    this.error.textContent = "";
+    try {
+      await this.trainOnce(this.request());
+    } finally {
+      this.busy(false);
+    }
+  }
+
+  /** Stream one run into the charts; resolves with the last progress record (or null). */
+  async trainOnce(body, label) {
+    this.abort = new AbortController();
+    const run = {
+      label: label || `${CELL_NAMES[body.cell]}${body.task === "remember_first" ? `, L = ${body.parade_length}` : ", next char"}`,
+      cell: body.cell, loss: [], grad: [], acc: [], chance: null, last: null,
+    };
+    this.runs.push(run);
+    if (this.runs.length > KEEP_RUNS) this.runs.shift();
+    this.samples.replaceChildren();
+    this.samplesBox.hidden = body.task !== "next_char";
+    this.status.textContent = `Training ${run.label}…`;
+    this.draw();
+    const started = performance.now();
+    let reason = "";
+    try {
+      await streamTrain(body, (rec) => {
+        if (rec.event === "start") {
+          run.chance = rec.chance;
+        } else if (rec.event === "progress") {
+          run.last = rec;
+          run.loss.push([rec.step, rec.loss]);
+          run.grad.push([rec.step, rec.grad_norm]);
+          run.acc.push([rec.step, rec.accuracy]);
+          this.progress.textContent = `Step ${rec.step} of ${body.steps} · loss ${rec.loss.toFixed(3)} · accuracy ${pct(rec.accuracy)}${run.chance ? ` (chance ${pct(run.chance)})` : ""} · gradient norm ${rec.grad_norm.toFixed(3)}`;
+          if (rec.sample) {
+            this.samples.prepend(h("li", {}, h("span", { class: "st-sample-step", text: `step ${rec.step}` }), h("code", { text: rec.sample })));
+            while (this.samples.children.length > 6) this.samples.lastChild.remove();
+          }
+          this.draw();
+        } else if (rec.event === "end") {
+          reason = rec.reason;
+        }
+      }, this.abort.signal);
+    } catch (err) {
+      if (err.name === "AbortError") reason = "stopped";
+      else { this.error.textContent = err.message || "Training failed."; reason = "failed"; }
+    }
+    run.done = true;
+    const secs = ((performance.now() - started) / 1000).toFixed(1);
+    const acc = run.last ? ` Final accuracy ${pct(run.last.accuracy)}${run.chance ? ` (chance ${pct(run.chance)})` : ""}, loss ${run.last.loss.toFixed(3)}.` : "";
+    const why = { finished: "Finished", "time limit": "Stopped at the time limit", stopped: "Stopped", failed: "Failed" }[reason] || "Ended";
+    this.status.textContent = `${why}: ${run.label} after ${secs} s.${acc}`;
+    this.draw();
+    return reason === "stopped" ? null : run.last;
+  }
+
+  halt() {
+    this.cancelled = true;
+    this.abort?.abort();
+  }
+
+  /** Train RNN and LSTM on remember_first for each L, one after another; plot final accuracy. */
+  async runPreset() {
+    if (this.running) return;
+    this.busy(true);
+    this.cancelled = false;
+    this.preset = [];
+    this.presetBox.hidden = false;
+    this.presetTable.hidden = false;
+    this.error.textContent = "";
+    const total = PRESET_LENGTHS.length * PRESET_CELLS.length;
+    let n = 0;
+    try {
+      for (const length of PRESET_LENGTHS) {
+        for (const cell of PRESET_CELLS) {
+          if (this.cancelled) return;
+          n += 1;
+          const label = `${CELL_NAMES[cell]}, L = ${length} (run ${n} of ${total})`;
+          const last = await this.trainOnce(this.request({ task: "remember_first", cell, parade_length: length }), label);
+          if (!last) return;
+          this.preset.push({ cell, length, accuracy: last.accuracy, chance: this.runs.at(-1).chance });
+          this.drawPreset();
+        }
+      }
+      this.status.textContent = "Done: compare the two lines. The plain RNN falls to chance as the first float recedes; the LSTM holds on longer.";
+    } finally {
+      this.busy(false);
+    }
+  }
+
+  draw() {
+    const series = (key, alphaOld) => this.runs.map((r, i) => ({
+      points: r[key], colour: CELL_COLOURS[r.cell], dash: CELL_DASH[r.cell],
+      alpha: i === this.runs.length - 1 ? 1 : alphaOld, width: i === this.runs.length - 1 ? 2.5 : 1.5,
+    }));
+    const chance = this.runs.at(-1)?.chance;
+    this.lossChart.draw({ series: series("loss", 0.35) });
+    this.gradChart.draw({ series: series("grad", 0.3) });
+    this.accChart.draw({ series: series("acc", 0.35), hlines: chance ? [{ y: chance, label: "chance" }] : [] });
+    this.legend.replaceChildren(chartLegend(this.runs.map((r, i) => ({
+      colour: CELL_COLOURS[r.cell], dash: CELL_DASH[r.cell],
+      label: `${r.label}${i === this.runs.length - 1 ? " (latest)" : ""}`,
+    }))));
+  }
+
+  drawPreset() {
+    const series = PRESET_CELLS.map((cell) => ({
+      colour: CELL_COLOURS[cell], dash: CELL_DASH[cell], dots: true, width: 2.5,
+      points: this.preset.filter((p) => p.cell === cell).map((p) => [p.length, p.accuracy]),
+    }));
+    const chance = this.preset[0]?.chance;
+    this.presetChart.opts.xMin = 0;
+    this.presetChart.opts.xMax = Math.max(...PRESET_LENGTHS);
+    this.presetChart.draw({ series, hlines: chance ? [{ y: chance, label: "chance" }] : [] });
+    this.presetTable.replaceChildren(
+      h("caption", { text: "Final accuracy by parade length" }),
+      h("thead", {}, h("tr", {}, h("th", { scope: "col", text: "L" }), PRESET_CELLS.map((c) => h("th", { scope: "col", text: CELL_NAMES[c] })))),
+      h("tbody", {}, PRESET_LENGTHS.map((L) => h("tr", {}, h("th", { scope: "row", text: String(L) }),
+        PRESET_CELLS.map((c) => {
+          const p = this.preset.find((q) => q.cell === c && q.length === L);
+          return h("td", { text: p ? pct(p.accuracy) : "…" });
+        })))));
+  }
+}

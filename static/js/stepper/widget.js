@@ -1,0 +1,486 @@
+// One rnn-stepper widget: state (also kept in the URL), fetching traces, and painting a step.
+
+import { fetchTrace } from "./api.js";
+import { MAX_INPUT, MAX_SCALE, NetworkControls, sanitize } from "./controls.js";
+import { debounce, glyph, h, spoken } from "./dom.js";
+import { equationHtml, unitUpdate } from "./equation.js";
+import { ForkPanel, decodeForks, encodeForks } from "./fork.js";
+import { Predictions } from "./output.js";
+import { CELL_NAMES, Parade } from "./parade.js";
+import { PredictPanel } from "./predict.js";
+import { icon } from "./icons.js";
+import { editedRun } from "./run.js";
+import { SequenceStrip } from "./sequence.js";
+import { StateGrid, stateLegend } from "./stategrid.js";
+import { NumbersTable, announcement } from "./table.js";
+import { TrainView } from "./train.js";
+import { readUrlState, urlWith, writeUrlState } from "./url.js";
+
+const CELLS = ["rnn", "lstm", "gru"];
+const VIEWS = { stepper: "Step through", parade: "Parade", train: "Train" };
+const SPEEDS = [0.5, 1, 2, 4, 8];
+const BASE_DELAY = 900; // ms per step at 1×
+
+const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
+const int = (s, fallback) => (s != null && /^-?\d+$/.test(s) ? parseInt(s, 10) : fallback);
+const num = (s, fallback) => (s != null && s !== "" && Number.isFinite(+s) ? +s : fallback);
+
+/** Return the widget's state: the lesson's config, overridden by the URL for unlocked controls. */
+function initialState(config, url, locked) {
+  const open = (c) => !locked.has(c);
+  const s = {
+    view: VIEWS[url.view] ? url.view : config.view,
+    cell: open("cell") && CELLS.includes(url.cell) ? url.cell : config.cell,
+    H: open("hidden_size") ? clamp(int(url.hidden, config.hidden_size), 1, 64) : config.hidden_size,
+    ws: open("weight_scale") ? clamp(num(url.scale, config.weight_scale), 0, MAX_SCALE) : config.weight_scale,
+    seed: open("seed") ? clamp(int(url.seed, config.seed), 0, 2 ** 31 - 1) : config.seed,
+    input: config.input,
+    t: 0,
+    unit: 0,
+    forks: [],
+    predict: url.predict === "1" && open("predict"),
+    table: url.table === "1",
+    speed: SPEEDS.includes(num(url.speed, 1)) ? num(url.speed, 1) : 1,
+    train: {
+      task: url.task === "next_char" ? "next_char" : "remember_first",
+      length: clamp(int(url.length, 10), 2, 200),
+      steps: clamp(int(url.steps, 400), 10, 2000),
+      lr: clamp(num(url.lr, 0.01), 0.0001, 1),
+    },
+  };
+  if (open("input") && url.input) {
+    const { text } = sanitize(url.input);
+    if (text) s.input = text;
+  }
+  s.t = clamp(int(url.step, 1) - 1, 0, s.input.length - 1);
+  s.unit = clamp(int(url.unit, 0), 0, s.H - 1);
+  if (open("fork")) s.forks = validForks(decodeForks(url.fork), s);
+  return s;
+}
+
+function validForks(forks, s) {
+  return forks.filter((f) => f.step < s.input.length && f.unit < s.H
+    && (f.target === "h" ? Math.abs(f.value) <= 1 : s.cell === "lstm")
+    && (f.target !== "forget" || (f.value >= 0 && f.value <= 1))
+    && (f.target !== "c" || Math.abs(f.value) <= 10));
+}
+
+export class StepperWidget {
+  constructor(root, config) {
+    this.root = root;
+    this.id = root.id;
+    this.config = config;
+    this.locked = new Set(config.locked);
+    this.hidden = new Set(config.hidden);
+    this.url = readUrlState(this.id);
+    this.state = initialState(config, this.url, this.locked);
+    this.trace = null;
+    this.runs = null;
+    this.renderTimes = [];
+    this.writeUrl = debounce(() => writeUrlState(this.id, this.urlEntries()), 200);
+    this.refreshSoon = debounce(() => this.refresh(), 180);
+    this.build();
+    root.stepper = this; // for tests and the benchmark
+  }
+
+  // --- DOM -------------------------------------------------------------------------------------
+
+  build() {
+    const { root, config, state } = this;
+    root.classList.add("stepper");
+    root.setAttribute("role", "region");
+    root.setAttribute("aria-label", `Interactive RNN stepper${config.caption ? `: ${config.caption.slice(0, 80)}` : ""}`);
+
+    this.tabs = Object.entries(VIEWS).map(([view, label]) => h("button", {
+      type: "button", class: "st-tab", dataset: { view }, text: label,
+      onclick: () => this.set({ view }),
+    }));
+    const head = h("div", { class: "st-head" },
+      config.caption ? h("p", { class: "st-caption", text: config.caption }) : null,
+      h("div", { class: "st-tabs", role: "group", "aria-label": "View" }, this.tabs));
+
+    this.controls = new NetworkControls({
+      state, locked: this.locked, hidden: this.hidden,
+      onChange: (patch, live) => (live ? this.setSoon(patch) : this.set(patch)),
+    });
+
+    // transport
+    const btn = (label, name, onclick, cls = "") => h("button", { type: "button", class: `st-btn ${cls}`, "aria-label": label, title: label, onclick }, icon(name));
+    this.playBtn = btn("Play (Space)", "play", () => this.togglePlay(), "st-play");
+    this.backBtn = btn("Step back (←)", "back", () => this.stepBy(-1));
+    this.fwdBtn = btn("Step forward (→)", "forward", () => this.forward());
+    this.startBtn = btn("First step (Home)", "first", () => this.goTo(0, true));
+    this.endBtn = btn("Last step (End)", "last", () => this.goTo(Infinity, true));
+    this.scrub = h("input", { type: "range", min: 1, max: 1, step: 1, class: "st-scrub", "aria-label": "Step",
+      oninput: () => this.goTo(+this.scrub.value - 1, true) });
+    this.stepLabel = h("span", { class: "st-step-label", "aria-hidden": "true" });
+    this.speed = h("select", { "aria-label": "Playback speed", class: "st-speed",
+      onchange: () => this.set({ speed: +this.speed.value }) },
+    SPEEDS.map((s) => h("option", { value: s, text: `${s}×` })));
+    const transport = h("div", { class: "st-transport" },
+      h("div", { class: "st-buttons" }, this.startBtn, this.backBtn, this.playBtn, this.fwdBtn, this.endBtn),
+      h("div", { class: "st-scrubber" }, this.scrub, this.stepLabel),
+      h("label", { class: "st-speed-label" }, "Speed ", this.speed));
+
+    // pictures of the current step
+    this.sequence = new SequenceStrip({ onPick: (k) => this.goTo(k, true) });
+    this.parade = new Parade({
+      onPickCell: (cell) => this.set({ cell }),
+      onPick: (k) => this.goTo(k, true),
+    });
+    this.grid = new StateGrid({ onSelect: (unit) => this.set({ unit }) });
+    this.editGrid = new StateGrid({ title: "Edited run", onSelect: (unit) => this.set({ unit }) });
+    this.editGrid.el.hidden = true;
+    this.grid.title.hidden = true;
+    this.xLabel = h("p", { class: "st-x" });
+    this.predictions = new Predictions();
+    this.unitInput = h("input", { type: "number", min: 0, step: 1, class: "st-num", "aria-label": "Selected unit",
+      onchange: () => this.set({ unit: clamp(Math.round(+this.unitInput.value || 0), 0, this.state.H - 1) }) });
+    this.equation = h("div", { class: "st-eq-body" });
+    const eqBox = h("section", { class: "st-eq", "aria-label": "Update equation of the selected unit" },
+      h("h4", {}, "The update of unit ", this.unitInput, " with its numbers"),
+      this.equation,
+      h("p", { class: "st-note", text: "Click a cell (or press ↑/↓ in the stepper) to pick another unit. Hover a number for its exact value." }));
+    this.grids = h("div", { class: "st-grids" }, this.grid.el, this.editGrid.el);
+    const body = h("div", { class: "st-body" },
+      h("div", { class: "st-main" }, this.xLabel, this.grids, stateLegend()),
+      this.predictions.el);
+
+    // options: fork, predict, table, link
+    this.fork = new ForkPanel({ onChange: (forks) => this.set({ forks }) });
+    this.predict = new PredictPanel({ onAnswer: (guess) => this.answer(guess) });
+    this.table = new NumbersTable();
+    this.predictBox = h("input", { type: "checkbox", onchange: () => this.set({ predict: this.predictBox.checked }) });
+    this.tableBox = h("input", { type: "checkbox", onchange: () => this.set({ table: this.tableBox.checked }) });
+    this.linkNote = h("span", { class: "st-link-note", "aria-live": "polite" });
+    const options = h("div", { class: "st-options" },
+      this.hidden.has("predict") ? null : h("label", { class: "st-check" }, this.predictBox, " Predict before each step"),
+      h("label", { class: "st-check" }, this.tableBox, " Numbers as a table"),
+      h("button", { type: "button", class: "secondary st-small", text: "Copy link to this view", onclick: () => this.copyLink() }),
+      h("button", { type: "button", class: "secondary st-small", text: "Reset", title: "Back to this lesson's settings", onclick: () => this.reset() }),
+      this.linkNote);
+    if (this.locked.has("predict")) this.predictBox.disabled = true;
+
+    this.status = h("p", { class: "st-status", role: "status" });
+    this.error = h("p", { class: "st-error", role: "alert" });
+    this.live = h("p", { class: "visually-hidden", "aria-live": "polite", "aria-atomic": "true" });
+
+    this.stage = h("div", {
+      class: "st-stage", tabindex: "0",
+      "aria-label": "Stepper. Left and right arrows step, Space plays or pauses, Home and End jump, up and down pick a unit.",
+    }, this.sequence.el, this.parade.el, transport, this.predict.el, body, eqBox,
+    this.hidden.has("fork") ? null : this.fork.el, this.table.el);
+    this.trainView = new TrainView({ widget: this });
+    this.stepPanel = h("div", { class: "st-step-panel" }, this.controls.el, this.status, this.error, this.stage, options);
+    root.replaceChildren(head, this.stepPanel, this.trainView.el, this.live);
+    root.addEventListener("keydown", (e) => this.onKey(e));
+    this.sync();
+  }
+
+  // --- state -----------------------------------------------------------------------------------
+
+  /** Apply a change to the state, refetching when the network or the input changed. */
+  set(patch) {
+    const s = this.state;
+    const before = { ...s };
+    Object.assign(s, patch);
+    if (patch.H != null) s.unit = clamp(s.unit, 0, s.H - 1);
+    if (patch.input != null) s.t = clamp(s.t, 0, s.input.length - 1);
+    const network = ["cell", "H", "ws", "seed", "input"].some((k) => patch[k] != null && patch[k] !== before[k]);
+    if (network && !patch.forks) {
+      const kept = validForks(s.forks, s);
+      if (kept.length !== s.forks.length) this.say(`Edits that no longer fit the network were removed.`);
+      s.forks = kept;
+    }
+    if (patch.predict != null && s.predict) this.pause();
+    const refetch = network || patch.view != null || patch.forks != null;
+    this.sync();
+    if (refetch) this.refresh();
+    else this.render();
+    this.writeUrl();
+  }
+
+  /** Like set(), for sliders being dragged: show the value now, fetch when the drag settles. */
+  setSoon(patch) {
+    Object.assign(this.state, patch);
+    this.state.unit = clamp(this.state.unit, 0, this.state.H - 1);
+    this.state.forks = validForks(this.state.forks, this.state);
+    this.writeUrl();
+    this.refreshSoon();
+  }
+
+  urlEntries() {
+    const s = this.state;
+    const e = { view: s.view, cell: s.cell, hidden: s.H, scale: s.ws, seed: s.seed, input: s.input,
+      step: s.t + 1, unit: s.unit };
+    if (s.forks.length) e.fork = encodeForks(s.forks);
+    if (s.predict) e.predict = 1;
+    if (s.table) e.table = 1;
+    if (s.speed !== 1) e.speed = s.speed;
+    if (s.view === "train") Object.assign(e, { task: s.train.task, length: s.train.length, steps: s.train.steps, lr: s.train.lr });
+    return e;
+  }
+
+  /** Show the state in every control. */
+  sync() {
+    const s = this.state;
+    for (const tab of this.tabs) tab.setAttribute("aria-pressed", String(tab.dataset.view === s.view));
+    this.root.dataset.view = s.view;
+    this.root.dataset.cell = s.cell;
+    this.stepPanel.hidden = s.view === "train";
+    this.trainView.el.hidden = s.view !== "train";
+    this.sequence.el.hidden = s.view !== "stepper";
+    this.parade.el.hidden = s.view !== "parade";
+    this.controls.sync(s);
+    this.speed.value = String(s.speed);
+    this.predictBox.checked = s.predict;
+    this.tableBox.checked = s.table;
+    this.table.el.hidden = !s.table;
+    this.predict.el.hidden = !s.predict;
+    this.unitInput.max = s.H - 1;
+    this.unitInput.value = s.unit;
+    if (s.view === "train") this.trainView.sync();
+  }
+
+  lanes() {
+    const one = this.locked.has("cell") || this.hidden.has("lanes");
+    return one ? [this.state.cell] : CELLS;
+  }
+
+  // --- data ------------------------------------------------------------------------------------
+
+  /** Fetch what the current view needs, then render; stale answers are dropped. */
+  async refresh() {
+    const s = this.state;
+    if (s.view === "train" || !this.visible) return;
+    const base = { hidden_size: s.H, input: s.input, seed: s.seed, weight_scale: s.ws };
+    const main = { cell: s.cell, ...base, overrides: s.forks, include_influence: true, include_params: true };
+    const others = s.view === "parade" ? this.lanes().filter((c) => c !== s.cell) : [];
+    this.abort?.abort();
+    const ctl = new AbortController();
+    this.abort = ctl;
+    const slow = setTimeout(() => {
+      this.stage.setAttribute("aria-busy", "true");
+      this.root.classList.add("loading");
+      this.status.textContent = s.input.length * s.H > 800 ? "Computing the memory meter…" : "Computing…";
+    }, 120);
+    try {
+      const [trace, ...rest] = await Promise.all([
+        fetchTrace(main, ctl.signal),
+        ...others.map((cell) => fetchTrace({ cell, ...base, overrides: [], include_influence: true, include_params: false }, ctl.signal)),
+      ]);
+      if (ctl.signal.aborted) return;
+      this.trace = trace;
+      this.runs = { [s.cell]: trace };
+      others.forEach((cell, i) => { this.runs[cell] = rest[i]; });
+      this.error.textContent = "";
+      this.rebuild();
+      this.render();
+      this.announce();
+    } catch (err) {
+      if (err.name === "AbortError") return;
+      this.error.textContent = err.message || "Something went wrong while computing the steps.";
+    } finally {
+      clearTimeout(slow);
+      if (this.abort === ctl) {
+        this.stage.removeAttribute("aria-busy");
+        this.root.classList.remove("loading");
+        this.status.textContent = "";
+      }
+    }
+  }
+
+  /** Rebuild the pictures for a new trace (new shapes); a step only repaints. */
+  rebuild() {
+    const s = this.state;
+    const trace = this.trace;
+    this.T = trace.input.length;
+    this.scrub.max = String(this.T);
+    this.sequence.build(trace.input);
+    if (s.view === "parade") this.parade.build(trace.input, this.lanes(), s.cell, this.locked.has("cell"));
+    this.grid.build(trace.cell, trace.hidden_size);
+    this.edited = editedRun(trace);
+    this.editGrid.el.hidden = !this.edited;
+    this.grid.title.hidden = !this.edited;
+    this.grid.title.textContent = "Original run";
+    if (this.edited) this.editGrid.build(trace.cell, trace.hidden_size);
+    this.grids.classList.toggle("forked", Boolean(this.edited));
+    this.table.build(trace.cell, trace.hidden_size);
+    this.divergence = this.edited
+      ? trace.h.map((row, t) => Math.hypot(...row.map((v, j) => v - this.edited.h[t][j])))
+      : null;
+    this.forkStep = this.edited ? Math.min(...s.forks.map((f) => f.step)) : -1;
+    this.fork.sync({ cell: trace.cell, T: this.T, H: trace.hidden_size, t: s.t, unit: s.unit, forks: s.forks });
+  }
+
+  // --- a step ----------------------------------------------------------------------------------
+
+  /** Paint the current step everywhere (kept to DOM writes: it must fit in one frame). */
+  render() {
+    const run = this.trace;
+    if (!run || run.input !== this.state.input || run.cell !== this.state.cell || run.hidden_size !== this.state.H) return;
+    const t0 = performance.now();
+    const { t, unit, view } = this.state;
+    const T = this.T;
+    if (view === "stepper") this.sequence.update(t, run.influence[t], this.divergence, this.forkStep);
+    else if (view === "parade") this.parade.update(t, this.runs);
+    this.xLabel.innerHTML = `Step <strong>${t + 1}</strong> of ${T}: the ${CELL_NAMES[run.cell]} reads x<sub>t</sub> = “<code>${escapeCh(run.input[t])}</code>”`;
+    this.grid.update(run, t, unit);
+    if (this.edited) {
+      this.editGrid.update(this.edited, t, unit);
+      this.editGrid.title.textContent = t < this.forkStep
+        ? `Edited run: the same until step ${this.forkStep + 1}`
+        : `Edited run: differs by ‖Δh‖ = ${this.divergence[t].toFixed(3)}`;
+    }
+    this.equation.innerHTML = equationHtml(unitUpdate(run, t, unit));
+    this.predictions.update(run, t);
+    this.table.update(run, t);
+    this.scrub.value = String(t + 1);
+    this.scrub.setAttribute("aria-valuetext", `Step ${t + 1} of ${T}, input ${spoken(run.input[t])}`);
+    this.stepLabel.textContent = `${t + 1} / ${T}`;
+    this.backBtn.disabled = this.startBtn.disabled = t === 0;
+    this.fwdBtn.disabled = this.endBtn.disabled = t === T - 1;
+    this.renderTimes.push(performance.now() - t0);
+    if (this.renderTimes.length > 500) this.renderTimes.splice(0, 250);
+  }
+
+  announce() {
+    if (!this.trace) return;
+    this.live.textContent = announcement(this.trace, this.state.t, this.state.unit, this.predictions.top);
+  }
+
+  say(text) {
+    this.live.textContent = text;
+  }
+
+  goTo(t, user = false) {
+    if (!this.trace) return;
+    const next = clamp(t, 0, this.T - 1);
+    if (user) this.pause();
+    if (next === this.state.t) return;
+    this.state.t = next;
+    this.render();
+    this.announce();
+    this.writeUrl();
+  }
+
+  stepBy(d) {
+    this.goTo(this.state.t + d, true);
+  }
+
+  /** Step forward, asking for a prediction first in predict mode. */
+  forward() {
+    if (!this.trace) return;
+    const { t } = this.state;
+    if (t >= this.T - 1) return;
+    if (this.state.predict && !this.predict.pending) {
+      this.predict.ask(this.trace, t + 1, this.state.unit);
+      return;
+    }
+    if (this.state.predict) return; // waiting for the guess
+    this.stepBy(1);
+  }
+
+  answer(guess) {
+    const { t, unit } = this.state;
+    const run = this.trace;
+    this.goTo(t + 1, true);
+    const before = run.h[t][unit];
+    const after = run.h[t + 1][unit];
+    this.predict.reveal(guess, before, after, unit);
+    this.fwdBtn.focus();
+  }
+
+  togglePlay() {
+    if (this.timer) this.pause();
+    else this.play();
+  }
+
+  play() {
+    if (!this.trace || this.state.predict) {
+      if (this.state.predict) this.say("Playing is off while you predict: step with the arrow keys.");
+      return;
+    }
+    if (this.state.t >= this.T - 1) this.goTo(0);
+    this.playBtn.replaceChildren(icon("pause"));
+    this.playBtn.setAttribute("aria-label", "Pause");
+    this.playBtn.title = "Pause (Space)";
+    const tick = () => {
+      if (this.state.t >= this.T - 1) { this.pause(); return; }
+      this.goTo(this.state.t + 1);
+      this.timer = setTimeout(tick, BASE_DELAY / this.state.speed);
+    };
+    this.timer = setTimeout(tick, Math.min(300, BASE_DELAY / this.state.speed));
+  }
+
+  pause() {
+    if (!this.timer) return;
+    clearTimeout(this.timer);
+    this.timer = 0;
+    this.playBtn.replaceChildren(icon("play"));
+    this.playBtn.setAttribute("aria-label", "Play");
+    this.playBtn.title = "Play (Space)";
+  }
+
+  onKey(e) {
+    if (this.state.view === "train" || e.altKey || e.ctrlKey || e.metaKey) return;
+    const el = e.target;
+    const tag = el.tagName;
+    if (tag === "SELECT" || tag === "TEXTAREA" || (tag === "INPUT" && el.type !== "checkbox" && el.type !== "radio")) return;
+    if (el.closest?.(".st-train")) return;
+    const isButton = tag === "BUTTON" || (tag === "INPUT" && (el.type === "checkbox" || el.type === "radio"));
+    const keys = {
+      ArrowRight: () => this.forward(),
+      ArrowLeft: () => this.stepBy(-1),
+      Home: () => this.goTo(0, true),
+      End: () => this.goTo(Infinity, true),
+      ArrowUp: () => this.set({ unit: clamp(this.state.unit - 1, 0, this.state.H - 1) }),
+      ArrowDown: () => this.set({ unit: clamp(this.state.unit + 1, 0, this.state.H - 1) }),
+      " ": isButton ? null : () => this.togglePlay(),
+    };
+    if (tag === "INPUT" && el.type === "radio" && e.key.startsWith("Arrow")) return; // radio groups use arrows
+    const action = keys[e.key];
+    if (!action) return;
+    e.preventDefault();
+    action();
+  }
+
+  // --- options ---------------------------------------------------------------------------------
+
+  async copyLink() {
+    const url = urlWith(this.id, this.urlEntries());
+    url.hash = this.id;
+    try {
+      await navigator.clipboard.writeText(url.href);
+      this.linkNote.textContent = "Link copied: it opens this exact view.";
+    } catch {
+      this.linkNote.replaceChildren("Copy this link: ", h("input", { type: "text", readonly: true, value: url.href, class: "st-text", "aria-label": "Link to this view" }));
+    }
+  }
+
+  reset() {
+    this.pause();
+    const fresh = initialState(this.config, {}, this.locked);
+    this.predict.right = this.predict.total = 0;
+    this.predict.idle("");
+    this.predict.score.textContent = "";
+    this.predict.result.textContent = "";
+    this.state = fresh;
+    this.sync();
+    this.refresh();
+    writeUrlState(this.id, {});
+  }
+
+  /** Called once the widget is near the viewport: fetch the first trace. */
+  show() {
+    if (this.visible) return;
+    this.visible = true;
+    this.refresh();
+  }
+}
+
+function escapeCh(ch) {
+  return ch === "<" ? "&lt;" : ch === "&" ? "&amp;" : glyph(ch);
+}
+
+export { MAX_INPUT };
