@@ -12,6 +12,14 @@ from app.content.folder import load_folder
 from app.content.seed import escape, load_seed, parse_seed, seed_to_markdown
 
 
+def test_the_seed_copy_matches_the_shared_seed() -> None:
+    from tests.conftest import SEED_COPY, SHARED_SEED
+
+    if not SHARED_SEED.exists():
+        pytest.skip("../shared is not beside this clone")
+    assert SEED_COPY.read_bytes() == SHARED_SEED.read_bytes()
+
+
 def test_shared_seed_loads_with_every_section_in_order(seed_file: Path) -> None:
     lesson = load_seed(seed_file)
     assert lesson.slug == "rnn-lesson"
