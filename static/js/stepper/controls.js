@@ -90,6 +90,7 @@ export class NetworkControls {
   }
 
   submitInput() {
+    if (this.input.value === this.submitted) return; // "change" and "submit" both fire on Run
     const { text, removed } = sanitize(this.input.value);
     if (!text) {
       this.inputNote.textContent = "Type at least one letter, digit or space.";
@@ -101,6 +102,7 @@ export class NetworkControls {
       ? `Removed ${removed.map((c) => `“${c}”`).join(" ")}: the network reads only lowercase letters, digits, spaces and . , ; : ! ? ' " - ( )`
       : text !== this.input.value ? "Lowercased: the network reads lowercase only." : "";
     this.input.value = text;
+    this.submitted = text;
     this.onChange({ input: text });
   }
 
@@ -113,6 +115,6 @@ export class NetworkControls {
     this.scale.value = state.ws;
     this.scaleOut.textContent = state.ws.toFixed(2);
     this.seed.value = state.seed;
-    if (document.activeElement !== this.input) this.input.value = state.input;
+    if (document.activeElement !== this.input) this.input.value = this.submitted = state.input;
   }
 }
