@@ -66,7 +66,8 @@ def test_keyboard_stepping_shows_the_apis_hidden_states(
     page.keyboard.press("ArrowLeft")
     expect(root.locator(".st-step-label")).to_have_text(f"{T - 1} / {T}")
     # the screen-reader sentence follows the step
-    expect(root.locator("[aria-live][aria-atomic]")).to_contain_text(f"Step {T - 1} of {T}, input l")
+    live = root.locator("[aria-live][aria-atomic]")
+    expect(live).to_contain_text(f"Step {T - 1} of {T}, input l")
     # the memory meter row is the API's influence row for this step
     meter = root.locator(".st-tile-meter[data-value]")
     values = [float(v) for v in meter.evaluate_all("ms => ms.map(m => m.dataset.value)")]
@@ -91,7 +92,11 @@ def test_space_plays_and_pauses(page: Page, live_server: str, console_errors: li
      ("lstm", ["i", "f", "g", "o"], ["r", "z"])],
 )  # fmt: skip
 def test_changing_the_cell_shows_its_gates(
-    page: Page, live_server: str, console_errors: list[str], cell: str, gates: list[str],
+    page: Page,
+    live_server: str,
+    console_errors: list[str],
+    cell: str,
+    gates: list[str],
     absent: list[str],
 ) -> None:
     root = open_widget(page, live_server, VARIANTS)
@@ -216,7 +221,8 @@ def test_predict_then_reveal(page: Page, live_server: str, console_errors: list[
     root.locator(".st-q-buttons button", has_text="Rise").click()
     expect(root.locator(".st-step-label")).to_have_text("2 / 5")
     rose = api["h"][1][0] >= api["h"][0][0]
-    expect(root.locator(".st-verdict")).to_have_class("st-verdict right" if rose else "st-verdict wrong")
+    verdict = "st-verdict right" if rose else "st-verdict wrong"
+    expect(root.locator(".st-verdict")).to_have_class(verdict)
     expect(root.locator(".st-score")).to_have_text(f"Score: {int(rose)} of 1")
     assert console_errors == []
 
@@ -248,9 +254,7 @@ def test_the_weight_scale_slider_moves_the_memory_meter(
     small = first_float()
     root.locator(".st-controls input[type=range]").nth(1).fill("3")
     expect(root.locator(".st-controls output").nth(1)).to_have_text("3.00")
-    page.wait_for_function(
-        f"document.querySelector('{VANISH}').stepper.trace.weight_scale === 3"
-    )
+    page.wait_for_function(f"document.querySelector('{VANISH}').stepper.trace.weight_scale === 3")
     large = first_float()
     assert small < 1e-9 < 1 < large  # forgotten at 0.5; louder than ever at 3
     assert console_errors == []
@@ -268,7 +272,8 @@ def test_the_training_stream_draws_a_falling_loss(
     page.keyboard.press("Tab")
     root.locator(".st-train-actions button", has_text="Train").click()
     expect(root.locator(".st-train-status")).to_contain_text("Finished", timeout=30_000)
-    loss: list[list[float]] = root.evaluate("el => el.stepper.trainView.lossChart.data.series.at(-1).points")
+    plotted = "el => el.stepper.trainView.lossChart.data.series.at(-1).points"
+    loss: list[list[float]] = root.evaluate(plotted)
     assert len(loss) >= 10
     assert loss[-1][0] == 300
     assert loss[-1][1] < 0.5 * loss[0][1]
