@@ -6,11 +6,12 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from urllib.parse import quote
 
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -100,6 +101,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=exc.headers)  # fmt: skip
+        if exc.status_code == 401 and request.method == "GET":  # a page that needs a login
+            target = quote(request.url.path)
+            return RedirectResponse(f"/login?next={target}", status_code=303)
         return _error_page(request, exc.status_code, str(exc.detail))
 
     async def server_error(request: Request, exc: Exception) -> Response:

@@ -186,3 +186,27 @@ def mini_client(make_lesson, settings: Settings) -> Iterator[TestClient]:  # typ
 
 # Database fixtures (database_url on SQLite and PostgreSQL, quiz_client, ...).
 pytest_plugins = ["db_fixtures"]
+
+
+INSTRUCTOR_PASSWORD = "a long instructor passphrase"
+
+
+def log_in_instructor(client: TestClient, app: FastAPI, username: str = "teach") -> None:
+    """Create an instructor account in the app's database and log `client` in as it."""
+    from app.accounts import create_user
+
+    with app.state.db.session(write=True) as session:
+        create_user(session, username=username, password=INSTRUCTOR_PASSWORD, role="instructor")
+        session.commit()
+    token = client.get("/api/auth/csrf").json()["csrf_token"]
+    credentials = {"username": username, "password": INSTRUCTOR_PASSWORD}
+    response = client.post("/api/auth/login", headers={"X-CSRFToken": token}, json=credentials)
+    assert response.status_code == 200, response.text
+
+
+@pytest.fixture
+def instructor_client(app: FastAPI) -> Iterator[TestClient]:
+    """A client logged in as an instructor."""
+    with TestClient(app) as client:
+        log_in_instructor(client, app)
+        yield client

@@ -46,7 +46,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/api/engine/train"): "csrf-exempt",
     ("GET", "/"): "public",
     ("GET", "/lessons/{slug}"): "public",
-    ("GET", "/status"): "public",
+    ("GET", "/status"): "instructor",
     ("GET", "/api/auth/csrf"): "public",
     ("POST", "/api/auth/register"): "public",
     ("POST", "/api/auth/login"): "public",

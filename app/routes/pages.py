@@ -6,7 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from app.context import IndexPage, LessonPage, Problem, StatusPage
-from app.deps import LessonDep, LessonsDep, OptionalUser, SettingsDep, TemplatesDep
+from app.deps import (
+    Instructor,
+    LessonDep,
+    LessonsDep,
+    OptionalUser,
+    SettingsDep,
+    TemplatesDep,
+)
 from app.quiz import personal_lesson
 from app.scores import variant_key
 from app.views import lesson_summary, lesson_view
@@ -15,10 +22,13 @@ router = APIRouter(include_in_schema=False)
 
 
 @router.get("/", response_class=HTMLResponse)
-def index(request: Request, lessons: LessonsDep, templates: TemplatesDep) -> HTMLResponse:
+def index(
+    request: Request, lessons: LessonsDep, user: OptionalUser, templates: TemplatesDep
+) -> HTMLResponse:
+    instructor = user is not None and user.is_instructor
     page = IndexPage(
         lessons=[lesson_summary(lesson) for lesson in lessons.ordered()],
-        problem_count=len(lessons.all_problems()),
+        problem_count=len(lessons.all_problems()) if instructor else 0,
     )
     return templates.TemplateResponse(request, "lessons/index.html", {"page": page})
 
@@ -44,8 +54,13 @@ def lesson_page(
 
 @router.get("/status", response_class=HTMLResponse)
 def status(
-    request: Request, lessons: LessonsDep, templates: TemplatesDep, settings: SettingsDep
+    request: Request,
+    lessons: LessonsDep,
+    templates: TemplatesDep,
+    settings: SettingsDep,
+    _: Instructor,
 ) -> HTMLResponse:
+    """Problems in the lesson files, for the instructors who write them."""
     page = StatusPage(
         lesson_count=len(lessons.lessons),
         problems=[Problem.of(p, settings.lessons_dir) for p in lessons.all_problems()],

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 from bs4 import BeautifulSoup, Tag
 from fastapi.testclient import TestClient
 
+from app.config import Settings
 from app.context import IndexPage, LessonPage, StatusPage
+from app.main import create_app
+from tests.conftest import log_in_instructor
 
 
 def soup_of(client: TestClient, url: str, status: int = 200) -> BeautifulSoup:
@@ -99,12 +105,16 @@ def test_unknown_lesson_page_is_a_404_page(client: TestClient) -> None:
     assert "No lesson called 'nope'." in soup.find("main").get_text()
 
 
-def test_status_page_lists_problems_with_file_and_line(mini_client: TestClient, settings) -> None:  # type: ignore[no-untyped-def]
-    quiz = settings.lessons_dir / "mini" / "quiz.yaml"
-    quiz.write_text("questions:\n  - id: [\n")
-    from app.main import create_app
-
-    with TestClient(create_app(settings)) as client:
+def test_status_page_lists_problems_with_file_and_line(
+    make_lesson: Callable[..., Path], settings: Settings
+) -> None:
+    make_lesson(root=settings.lessons_dir, quiz="questions:\n  - id: [\n")
+    app = create_app(settings)
+    with TestClient(app) as client:
+        guest = BeautifulSoup(client.get("/").text, "html.parser")
+        assert guest.find(class_="notice") is None  # problems are for instructors
+        assert client.get("/status", follow_redirects=False).status_code == 303
+        log_in_instructor(client, app)
         r = client.get("/status")
         page = r.context["page"]  # type: ignore[attr-defined]
         assert isinstance(page, StatusPage)
@@ -121,6 +131,28 @@ def test_status_page_lists_problems_with_file_and_line(mini_client: TestClient, 
         assert "1 problem in lesson files" in notice.get_text()
 
 
-def test_status_page_says_all_is_well(client: TestClient) -> None:
-    soup = soup_of(client, "/status")
+def test_status_page_says_all_is_well(instructor_client: TestClient) -> None:
+    soup = soup_of(instructor_client, "/status")
     assert soup.find(class_="ok").get_text() == "Every lesson file is valid."
+
+
+def test_instructors_see_a_broken_edit_on_the_lesson_page_students_do_not(
+    make_lesson: Callable[..., Path], settings: Settings
+) -> None:
+    folder = make_lesson(root=settings.lessons_dir)
+    app = create_app(settings)
+    with TestClient(app) as guest, TestClient(app) as teacher:
+        log_in_instructor(teacher, app)
+        (folder / "quiz.yaml").write_text("questions:\n  - id: [\n")
+        app.state.lessons.reload()  # what the file watcher does on save
+        problems = BeautifulSoup(teacher.get("/lessons/mini").text, "html.parser")
+        aside = problems.find("aside", class_="problems")
+        assert aside is not None
+        assert [li.get_text() for li in aside.find_all("li")] == [
+            "lessons/mini/quiz.yaml:3: YAML syntax: "
+            "expected the node content, but found '<stream end>'"
+        ]
+        student_view = BeautifulSoup(guest.get("/lessons/mini").text, "html.parser")
+        assert student_view.find("aside", class_="problems") is None
+        # both still get the last good version, quiz included
+        assert len(student_view.select("#quiz form.question")) == 4
