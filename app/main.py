@@ -98,6 +98,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400 and _wants_json(request):
+            # No route of ours raises 400: FastAPI does, for a body it cannot even decode
+            # (bad UTF-8), while bad JSON is a 422. Bad input gets one status and a reason.
+            detail = [{"loc": ["body"], "msg": "The request body is not valid UTF-8 JSON.",
+                       "type": "json_invalid"}]  # fmt: skip
+            return JSONResponse({"detail": detail}, status_code=422)
         if _wants_json(request):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code,
                                 headers=exc.headers)  # fmt: skip
