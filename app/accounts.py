@@ -1,4 +1,4 @@
-"""Account queries: users, login sessions and the login limit. No HTTP here.
+"""Account queries: users, login sessions, the login and registration limits. No HTTP here.
 
 Every function takes the session first and the rest by keyword, and commits its own work.
 """
@@ -6,13 +6,14 @@ Every function takes the session first and the rest by keyword, and commits its 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.models import AuthSession, LoginFailure, Role, User, utcnow
+from app.limits import RateLimited, retry_after, serialize_on
+from app.models import AuthSession, LoginFailure, RegistrationAttempt, Role, User, utcnow
 from app.security import (
     burn_verify_time,
     check_password,
@@ -50,15 +51,23 @@ class InvalidLogin(Exception):
     pass
 
 
-class LoginLimited(Exception):
-    def __init__(self, retry_after: int) -> None:
-        super().__init__(f"too many failed logins; retry in {retry_after}s")
-        self.retry_after = retry_after
+class LoginLimited(RateLimited):
+    """Too many failed logins for the account or from the client."""
+
+
+class RegistrationLimited(RateLimited):
+    """Too many accounts created from the client."""
 
 
 @dataclass(frozen=True)
 class LoginLimits:
     per_account: int
+    per_client: int
+    window: timedelta
+
+
+@dataclass(frozen=True)
+class RegistrationLimits:
     per_client: int
     window: timedelta
 
@@ -128,12 +137,6 @@ def account_for_token(session: Session, *, token: str) -> Account | None:
     return None if user is None else Account.of(user)
 
 
-def _retry_after(oldest: datetime | None, window: timedelta, now: datetime) -> int:
-    if oldest is None:
-        return int(window.total_seconds())
-    return max(1, int((oldest + window - now).total_seconds()) + 1)
-
-
 def count_login_attempt(
     session: Session, *, username: str, client: str, limits: LoginLimits
 ) -> None:
@@ -141,8 +144,11 @@ def count_login_attempt(
 
     Counting first (and forgetting the attempt once it succeeds, in `login`) means many
     parallel guesses are counted too, and the count lives in the database, so the limit holds
-    across all workers."""
+    across all workers. The counting is serialized per account and per client (see
+    app/limits.py), so even simultaneous guesses cannot get past the limit."""
     name = username.strip().lower()[:128]
+    client = client[:64]
+    serialize_on(session, f"login-account:{name}", f"login-client:{client}")
     now = utcnow()
     since = now - limits.window
     for column, value, limit in (
@@ -156,9 +162,31 @@ def count_login_attempt(
         ).one()
         if count >= limit:
             session.rollback()
-            raise LoginLimited(_retry_after(oldest, limits.window, now))
+            raise LoginLimited(retry_after(oldest, limits.window, now))
     session.execute(delete(LoginFailure).where(LoginFailure.created_at <= since))
-    session.add(LoginFailure(username=name, client=client[:64], created_at=now))
+    session.add(LoginFailure(username=name, client=client, created_at=now))
+    session.commit()
+
+
+def count_registration(session: Session, *, client: str, limits: RegistrationLimits) -> None:
+    """Record an attempt to create an account from `client`, or raise RegistrationLimited.
+
+    Every attempt counts, refused ones too: each costs a password hash, and probing for
+    taken usernames is what the limit is there to slow down."""
+    client = client[:64]
+    serialize_on(session, f"register-client:{client}")
+    now = utcnow()
+    since = now - limits.window
+    count, oldest = session.execute(
+        select(func.count(), func.min(RegistrationAttempt.created_at)).where(
+            RegistrationAttempt.client == client, RegistrationAttempt.created_at > since
+        )
+    ).one()
+    if count >= limits.per_client:
+        session.rollback()
+        raise RegistrationLimited(retry_after(oldest, limits.window, now))
+    session.execute(delete(RegistrationAttempt).where(RegistrationAttempt.created_at <= since))
+    session.add(RegistrationAttempt(client=client, created_at=now))
     session.commit()
 
 

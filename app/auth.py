@@ -8,7 +8,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.accounts import Account, LoginLimits, account_for_token
+from app.accounts import Account, LoginLimits, RegistrationLimits, account_for_token
 from app.config import Settings
 from app.csrf import csrf_token
 from app.db import Database
@@ -65,6 +65,13 @@ def login_limits(settings: Settings) -> LoginLimits:
         per_account=settings.login_limit_per_account,
         per_client=settings.login_limit_per_client,
         window=timedelta(seconds=settings.login_window_seconds),
+    )
+
+
+def registration_limits(settings: Settings) -> RegistrationLimits:
+    return RegistrationLimits(
+        per_client=settings.register_limit_per_client,
+        window=timedelta(seconds=settings.register_window_seconds),
     )
 
 

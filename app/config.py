@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     login_window_seconds: int = Field(
         default=900, ge=1, description="The window the login limits count over, in seconds."
     )
+    register_limit_per_client: int = Field(
+        default=60,
+        ge=1,
+        description="Sign-ups allowed per client address in the registration window. A class "
+        "behind one NAT address shares it: raise it for large classes.",
+    )
+    register_window_seconds: int = Field(
+        default=3600, ge=1, description="The window the sign-up limit counts over, in seconds."
+    )
 
 
 @lru_cache

@@ -1,5 +1,6 @@
-"""SQLAlchemy ORM models: accounts, their sessions, login failures, quiz attempts, dilemma
-responses. Alembic (app/migrations) owns the schema; these classes describe it."""
+"""SQLAlchemy ORM models: accounts, their sessions, login failures, registration attempts,
+quiz attempts, dilemma responses. Alembic (app/migrations) owns the schema; these classes
+describe it."""
 
 from __future__ import annotations
 
@@ -99,6 +100,17 @@ class LoginFailure(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(128))
+    client: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class RegistrationAttempt(Base):
+    """One attempt to create an account, counted per client to enforce the sign-up limit."""
+
+    __tablename__ = "registration_attempts"
+    __table_args__ = (Index("ix_registration_attempts_client_at", "client", "created_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
     client: Mapped[str] = mapped_column(String(64))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -259,6 +259,7 @@ def running_server(
         "PARADE_DATABASE_URL": database_url,
         "PARADE_SECRET_KEY": "live-test-secret-" + "x" * 32,
         "PARADE_WATCH_LESSONS": "false",
+        "PARADE_REGISTER_LIMIT_PER_CLIENT": "10000",  # every test student signs up from here
     }
     log_path = log_dir / f"server-{port}.log"
     with log_path.open("wb") as log:

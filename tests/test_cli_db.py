@@ -31,8 +31,8 @@ def test_db_upgrade_and_current(env_database: str) -> None:
     assert runner.invoke(app, ["db", "current"]).stdout.startswith("empty")
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "0001" in result.stdout
-    assert current_revision(env_database) == "0001"
+    assert "0002" in result.stdout
+    assert current_revision(env_database) == "0002"
 
 
 def test_user_add_instructor_from_stdin_then_log_in(

@@ -32,7 +32,7 @@ def test_migrations_create_exactly_the_models(db: Database) -> None:
 
 def test_downgrade_and_upgrade_again(database_url: str) -> None:
     upgrade(database_url)
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == "0002"
     upgrade(database_url)  # a second run is a no-op
     downgrade(database_url, "base")
     assert current_revision(database_url) is None
@@ -40,7 +40,7 @@ def test_downgrade_and_upgrade_again(database_url: str) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
     upgrade(database_url)
-    assert current_revision(database_url) == "0001"
+    assert current_revision(database_url) == "0002"
 
 
 def test_sqlite_pragmas_read_back(tmp_path: Path) -> None:

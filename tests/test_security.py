@@ -27,7 +27,15 @@ from app.config import Settings
 from app.csrf import CSRFMiddleware
 from app.db import Database
 from app.main import create_app
-from app.models import Attempt, AuthSession, Base, DilemmaResponse, LoginFailure, User
+from app.models import (
+    Attempt,
+    AuthSession,
+    Base,
+    DilemmaResponse,
+    LoginFailure,
+    RegistrationAttempt,
+    User,
+)
 
 Access = Literal["public", "user", "instructor", "csrf-exempt"]
 
@@ -106,7 +114,14 @@ def row_counts(settings: Settings) -> dict[str, int]:
     with db.session(write=False) as s:
         counts = {
             m.__tablename__: s.scalar(select(func.count()).select_from(m)) or 0
-            for m in (User, AuthSession, LoginFailure, Attempt, DilemmaResponse)
+            for m in (
+                User,
+                AuthSession,
+                LoginFailure,
+                RegistrationAttempt,
+                Attempt,
+                DilemmaResponse,
+            )
         }
     db.dispose()
     assert set(counts) == set(Base.metadata.tables)

@@ -8,11 +8,12 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from app import accounts
-from app.accounts import Account, InvalidLogin, LoginLimited, UsernameTaken
+from app.accounts import Account, InvalidLogin, LoginLimited, RegistrationLimited, UsernameTaken
 from app.auth import (
     clear_session_cookie,
     client_address,
     login_limits,
+    registration_limits,
     session_token,
     set_session_cookie,
 )
@@ -46,10 +47,21 @@ def get_csrf(request: Request) -> CsrfOut:
     return CsrfOut(csrf_token=csrf_token(request))
 
 
-def register_account(session: SessionDep, username: str, password: str) -> Account:
-    """Return the new student account; raise HTTPException 422/409 with a plain reason."""
+def register_account(
+    request: Request, session: SessionDep, settings: SettingsDep, username: str, password: str
+) -> Account:
+    """Return the new student account; raise HTTPException 429/422/409 with a plain reason."""
     try:
+        accounts.count_registration(
+            session, client=client_address(request), limits=registration_limits(settings)
+        )
         user = accounts.create_user(session, username=username, password=password)
+    except RegistrationLimited as exc:
+        raise HTTPException(
+            status.HTTP_429_TOO_MANY_REQUESTS,
+            "Too many accounts were created from your network. Wait a while and try again.",
+            headers={"Retry-After": str(exc.retry_after)},
+        ) from None
     except UsernameTaken as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
     except (WeakPassword, ValueError) as exc:
@@ -86,7 +98,11 @@ def log_in(
     response_model=MeOut,
     status_code=status.HTTP_201_CREATED,
     summary="Create a student account and log in",
-    responses={409: {"description": "Username taken"}, 422: {"description": "Invalid"}},
+    responses={
+        409: {"description": "Username taken"},
+        422: {"description": "Invalid"},
+        429: {"description": "Too many sign-ups from this client"},
+    },
 )
 def register(
     body: Credentials,
@@ -95,7 +111,7 @@ def register(
     session: SessionDep,
     settings: SettingsDep,
 ) -> MeOut:
-    account = register_account(session, body.username, body.password)
+    account = register_account(request, session, settings, body.username, body.password)
     token = accounts.start_session(
         session, user_id=account.id, days=settings.session_days, replacing=session_token(request)
     )

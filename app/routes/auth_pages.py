@@ -50,11 +50,13 @@ def register(
     next: Next = "/",
 ) -> Response:
     try:
-        account = register_account(session, username, password)
+        account = register_account(request, session, settings, username, password)
     except HTTPException as exc:
         page = AuthPage(mode="register", next=safe_next(next), username=username,
                         error=str(exc.detail))  # fmt: skip
-        return _form(request, templates, page, exc.status_code)
+        response = _form(request, templates, page, exc.status_code)
+        response.headers.update(exc.headers or {})
+        return response
     token = accounts.start_session(
         session, user_id=account.id, days=settings.session_days, replacing=session_token(request)
     )
