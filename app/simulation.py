@@ -51,6 +51,13 @@ class TraceRequest(BaseModel):
     weight_scale: Annotated[
         float, Field(ge=0, le=10, allow_inf_nan=False, description="Multiplies W_hh.")
     ] = 1.0
+    memory_bias: Annotated[
+        float,
+        Field(ge=-5, le=5, allow_inf_nan=False,
+              description="Added to the LSTM forget-gate / GRU update-gate bias (b_hh rows "
+              "H..2H): at 0 (PyTorch's init) those gates start near 0.5, so gated cells "
+              "forget about as fast as a plain RNN; near 3 they start out remembering."),
+    ] = 0.0  # fmt: skip
     overrides: Annotated[list[Override], Field(max_length=16)] = Field(default_factory=list)
     include_influence: bool = Field(default=True, description="Add the T×T memory meter.")
     include_params: bool = Field(default=True, description="Add the weights (for equations).")
@@ -87,10 +94,15 @@ class Network:
 
 
 @lru_cache(maxsize=64)
-def network(cell: Cell, hidden_size: int, seed: int, weight_scale: float) -> Network:
+def network(
+    cell: Cell, hidden_size: int, seed: int, weight_scale: float, memory_bias: float = 0.0
+) -> Network:
     """Return the seeded network: PyTorch-style init for the cell, then the readout layer."""
     rng = np.random.default_rng(seed)
     params = init_params(cell, len(VOCAB), hidden_size, rng, weight_scale=weight_scale)
+    if cell != "rnn":  # LSTM rows i,f,g,o and GRU rows r,z,n: the 2nd block is f / z
+        H = hidden_size
+        params["bias_hh"][H : 2 * H] += memory_bias
     k = 1.0 / np.sqrt(hidden_size)
     W_hy = rng.uniform(-k, k, size=(len(VOCAB), hidden_size))
     b_y = rng.uniform(-k, k, size=len(VOCAB))
@@ -108,7 +120,7 @@ def one_hot(text: str) -> np.ndarray:
 
 def run_trace(req: TraceRequest) -> dict[str, Any]:
     """Return every step's state, gates, outputs and the memory meter, as arrays."""
-    net = network(req.cell, req.hidden_size, req.seed, req.weight_scale)
+    net = network(req.cell, req.hidden_size, req.seed, req.weight_scale, req.memory_bias)
     xs = one_hot(req.input)  # (T, V)
     trace = forward(req.cell, net.params, xs)
     out: dict[str, Any] = {
@@ -117,6 +129,7 @@ def run_trace(req: TraceRequest) -> dict[str, Any]:
         "input": req.input,
         "seed": req.seed,
         "weight_scale": req.weight_scale,
+        "memory_bias": req.memory_bias,
         "vocab": list(VOCAB),
         "tokens": [CHAR_INDEX[ch] for ch in req.input],
         **_states(trace, net),

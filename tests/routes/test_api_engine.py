@@ -175,3 +175,23 @@ def test_undecodable_bodies_are_422_with_a_reason(client: TestClient, body: byte
                     headers={"content-type": "application/json"})  # fmt: skip
     assert r.status_code == 422
     assert r.json()["detail"][0]["msg"]
+
+
+@pytest.mark.parametrize(("cell", "gate"), [("lstm", "f"), ("gru", "z")])
+def test_memory_bias_opens_the_remembering_gate_and_memory_lasts(
+    client: TestClient, cell: str, gate: str
+) -> None:
+    text = "a long parade of floats goes by"
+    plain = trace(client, cell=cell, hidden_size=8, input=text, memory_bias=0)
+    biased = trace(client, cell=cell, hidden_size=8, input=text, memory_bias=3)
+    assert np.mean(biased["gates"][gate]) > np.mean(plain["gates"][gate]) + 0.3
+    # the first float's influence on the last state lasts far longer
+    assert biased["influence"][-1][0] > 100 * plain["influence"][-1][0]
+    net = network(cell, 8, 0, 1.0, 3.0)
+    ref = forward(cell, net.params, one_hot(text))
+    np.testing.assert_array_equal(np.array(biased["h"]), ref.h)
+
+
+def test_memory_bias_is_bounded(client: TestClient) -> None:
+    r = client.post("/api/engine/trace", json={"cell": "lstm", "memory_bias": 6})
+    assert r.status_code == 422
