@@ -34,20 +34,29 @@ export class LineChart {
     this.canvas.setAttribute("aria-label", opts.label || "chart");
     this.canvas.style.height = `${this.opts.height}px`;
     this.data = { series: [] };
-    new ResizeObserver(() => this.draw(this.data)).observe(this.canvas);
+    this.base = document.createElement("canvas"); // axes, text and lines: redrawn when data change
+    this.overlay = null; // the moving marker: drawn on top without text, so no style recalc
+    this.width = 0; // cached from the observer: reading clientWidth mid-step would force layout
+    new ResizeObserver((entries) => {
+      this.width = entries[0].contentRect.width;
+      this.draw(this.data);
+    }).observe(this.canvas);
   }
 
-  /** data: {series: [{points: [[x, y]], colour, dash, width, alpha, label}], hlines, vline} */
+  /** data: {series: [{points: [[x, y]], colour, dash, width, alpha, dots}], hlines} */
   draw(data) {
     this.data = data;
     const { canvas, opts } = this;
-    const W = canvas.clientWidth;
+    const W = this.width;
     const H = opts.height;
     if (!W) return;
     const dpr = window.devicePixelRatio || 1;
-    if (canvas.width !== Math.round(W * dpr)) canvas.width = Math.round(W * dpr);
-    if (canvas.height !== Math.round(H * dpr)) canvas.height = Math.round(H * dpr);
-    const ctx = canvas.getContext("2d");
+    for (const c of [canvas, this.base]) {
+      if (c.width !== Math.round(W * dpr)) c.width = Math.round(W * dpr);
+      if (c.height !== Math.round(H * dpr)) c.height = Math.round(H * dpr);
+    }
+    this.dpr = dpr;
+    const ctx = this.base.getContext("2d");
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, W, H);
     ctx.font = FONT;
@@ -116,11 +125,6 @@ export class LineChart {
       ctx.setLineDash([]);
       if (l.label) { ctx.textAlign = "right"; ctx.textBaseline = "bottom"; ctx.fillStyle = l.colour || "#5b6473"; ctx.fillText(l.label, left + pw - 4, y - 2); }
     }
-    if (data.vline != null) {
-      ctx.strokeStyle = "#1d2330"; ctx.globalAlpha = 0.35;
-      ctx.beginPath(); ctx.moveTo(X(data.vline), top); ctx.lineTo(X(data.vline), top + ph); ctx.stroke();
-      ctx.globalAlpha = 1;
-    }
     for (const s of data.series) {
       if (!s.points.length) continue;
       ctx.strokeStyle = s.colour;
@@ -133,13 +137,38 @@ export class LineChart {
       ctx.stroke();
       ctx.setLineDash([]);
       if (s.dots) for (const [x, y] of s.points) { ctx.beginPath(); ctx.arc(X(x), Y(y), 3.5, 0, 2 * Math.PI); ctx.fill(); }
-      if (s.marker != null && s.points[s.marker]) {
-        const [x, y] = s.points[s.marker];
-        ctx.beginPath(); ctx.arc(X(x), Y(y), 4, 0, 2 * Math.PI); ctx.fill();
-      }
       ctx.globalAlpha = 1;
     }
     ctx.restore();
+    this.X = X;
+    this.Y = Y;
+    this.plot = { top, ph };
+    this.present();
+  }
+
+  /** Show a vertical line at x and a dot on each series there (cheap: no text, no layout). */
+  mark(x, dots) {
+    this.overlay = { x, dots };
+    this.present();
+  }
+
+  present() {
+    if (!this.X) return;
+    const ctx = this.canvas.getContext("2d");
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+    ctx.drawImage(this.base, 0, 0);
+    if (!this.overlay) return;
+    ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
+    const { x, dots } = this.overlay;
+    const { top, ph } = this.plot;
+    ctx.strokeStyle = "rgba(29, 35, 48, .35)";
+    ctx.lineWidth = 1;
+    ctx.beginPath(); ctx.moveTo(this.X(x), top); ctx.lineTo(this.X(x), top + ph); ctx.stroke();
+    for (const d of dots) {
+      ctx.fillStyle = d.colour;
+      ctx.beginPath(); ctx.arc(this.X(x), this.Y(d.y), 4, 0, 2 * Math.PI); ctx.fill();
+    }
   }
 }
 

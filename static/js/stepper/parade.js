@@ -25,6 +25,7 @@ export class Parade {
       this.chart.canvas, this.legendEl);
     this.el = h("div", { class: "st-parade" }, this.lanesEl, this.chartBox);
     this.key = "";
+    this.roadWidth = 0;
     new ResizeObserver(() => this.place()).observe(this.lanesEl);
   }
 
@@ -32,6 +33,7 @@ export class Parade {
   build(input, cells, focus, locked) {
     const key = `${input}|${cells.join(",")}|${locked}`;
     this.focus = focus;
+    this.series = null;
     if (key !== this.key) {
       this.key = key;
       this.input = input;
@@ -68,24 +70,33 @@ export class Parade {
     return { cell, el, name, road, track, floats, read };
   }
 
-  /** Re-centre the tracks when the lanes change width. */
+  /** Re-centre the tracks when the lanes change width (read here, never during a step). */
   place() {
+    this.roadWidth = this.lanes?.[0]?.road.clientWidth || 0;
     if (this.t >= 0) this.update(this.t, this.runs, true);
   }
 
   /** Paint step t; runs maps cell -> trace (with influence), or is missing while loading. */
   update(t, runs, force = false) {
+    if (runs !== this.runs) this.series = null;
     this.runs = runs;
     const moved = t !== this.t || force;
+    const from = this.t;
     this.t = t;
+    // Only floats on (or about to enter) the road are painted: the rest are out of sight.
+    const viewer = this.roadWidth * 0.78;
+    const behind = Math.ceil(viewer / FLOAT_W) + 1;
+    const ahead = Math.ceil((this.roadWidth - viewer) / FLOAT_W) + 1;
+    const lo = Math.max(0, Math.min(t, from) - behind);
+    const hi = Math.min(this.input.length - 1, Math.max(t, from) + ahead);
     for (const lane of this.lanes) {
       const run = runs?.[lane.cell];
       const row = run?.influence?.[t];
       if (moved) {
-        const viewer = lane.road.clientWidth * 0.78;
         lane.track.style.transform = `translateX(${Math.round(viewer - (t + 0.5) * FLOAT_W)}px)`;
       }
-      lane.floats.forEach((f, k) => {
+      for (let k = force ? 0 : lo; k <= (force ? lane.floats.length - 1 : hi); k++) {
+        const f = lane.floats[k];
         f.classList.toggle("future", k > t);
         f.classList.toggle("now", k === t);
         if (k > t || !row) {
@@ -94,7 +105,7 @@ export class Parade {
           f.style.background = "";
           f.style.color = "";
           delete f.dataset.value;
-          return;
+          continue;
         }
         const v = row[k];
         const c = influenceColour(v);
@@ -104,7 +115,7 @@ export class Parade {
         f.style.background = c.fill;
         f.style.color = c.ink;
         f.dataset.value = String(v);
-      });
+      }
       lane.read.textContent = row ? (t > 0 ? `first float: ${sci(row[0])}` : "the first float") : "…";
       lane.read.title = "How much the first float still moves this lane's h_t (‖∂h_t/∂x_1‖)";
     }
@@ -112,13 +123,15 @@ export class Parade {
   }
 
   drawChart(t) {
-    const series = this.lanes.filter((l) => this.runs[l.cell]?.influence).map((l) => ({
-      colour: CELL_COLOURS[l.cell],
-      dash: CELL_DASH[l.cell],
-      width: l.cell === this.focus ? 3 : 2,
-      points: this.runs[l.cell].influence.map((row, s) => [s + 1, Math.max(FLOOR, row[0])]),
-      marker: t,
-    }));
-    this.chart.draw({ series, vline: t + 1 });
+    if (!this.series) {
+      this.series = this.lanes.filter((l) => this.runs[l.cell]?.influence).map((l) => ({
+        colour: CELL_COLOURS[l.cell],
+        dash: CELL_DASH[l.cell],
+        width: l.cell === this.focus ? 3 : 2,
+        points: this.runs[l.cell].influence.map((row, s) => [s + 1, Math.max(FLOOR, row[0])]),
+      }));
+      this.chart.draw({ series: this.series });
+    }
+    this.chart.mark(t + 1, this.series.map((s) => ({ colour: s.colour, y: s.points[t][1] })));
   }
 }

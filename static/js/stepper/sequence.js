@@ -13,12 +13,28 @@ export class SequenceStrip {
     this.el = h("div", { class: "st-seq" }, this.scroller, meterLegend(this.readout));
     this.input = "";
     this.current = -1;
+    this.scroller.addEventListener("scroll", () => { this.scrollX = this.scroller.scrollLeft; }, { passive: true });
+    new ResizeObserver(() => { this.pitch = 0; }).observe(this.scroller);
+    this.tiles.addEventListener("mouseover", (e) => {
+      const tile = e.target.closest?.(".st-tile");
+      if (tile) tile.title = this.tooltip(+tile.dataset.step);
+    });
+  }
+
+  tooltip(k) {
+    const t = this.current;
+    const ch = this.input[k];
+    if (k > t) return `Step ${k + 1} “${ch}”: not read yet`;
+    const v = this.items[k].meter.dataset.value;
+    return v == null ? `Step ${k + 1} “${ch}”`
+      : `Step ${k + 1} “${ch}”: still moves h at step ${t + 1} by ${sci(+v)} (‖∂h_t/∂x_k‖)`;
   }
 
   build(input) {
     if (input === this.input) return;
     this.input = input;
     this.current = -1;
+    this.pitch = 0;
     this.items = [...input].map((ch, k) => {
       const tile = h("button", { type: "button", class: "st-tile", tabindex: "-1", dataset: { step: k } },
         h("span", { class: "st-tile-ch", text: glyph(ch) }),
@@ -45,12 +61,10 @@ export class SequenceStrip {
         meter.style.background = c.fill;
         meter.classList.toggle("over", c.pos > 1);
         meter.dataset.value = String(v);
-        tile.title = `Step ${k + 1} “${this.input[k]}”: still moves h at step ${t + 1} by ${sci(v)} (‖∂h_t/∂x_k‖)`;
       } else {
         meter.style.background = "";
         meter.classList.remove("over");
         delete meter.dataset.value;
-        tile.title = past ? `Step ${k + 1} “${this.input[k]}”` : `Step ${k + 1} “${this.input[k]}”: not read yet`;
       }
       if (divergence) {
         const d = divergence[k];
@@ -70,17 +84,25 @@ export class SequenceStrip {
     }
     if (t !== this.current) {
       this.current = t;
-      this.keepInView(this.items[t]?.tile);
+      this.keepInView(t);
     }
   }
 
-  keepInView(tile) {
-    if (!tile) return;
-    const box = this.scroller;
-    const left = tile.offsetLeft - box.offsetLeft;
-    if (left < box.scrollLeft || left + tile.offsetWidth > box.scrollLeft + box.clientWidth) {
-      box.scrollLeft = left - box.clientWidth / 2;
+  /** Scroll the strip so step k shows, from cached geometry (no layout reads mid-step). */
+  keepInView(k) {
+    if (!this.pitch) this.measure();
+    const left = k * this.pitch;
+    if (left < this.scrollX || left + this.pitch > this.scrollX + this.viewWidth) {
+      this.scroller.scrollLeft = left - this.viewWidth / 2;
     }
+  }
+
+  measure() {
+    const a = this.items[0]?.tile;
+    const b = this.items[1]?.tile;
+    this.pitch = a && b ? b.getBoundingClientRect().left - a.getBoundingClientRect().left : 0;
+    this.viewWidth = this.scroller.clientWidth;
+    this.scrollX = this.scroller.scrollLeft;
   }
 }
 

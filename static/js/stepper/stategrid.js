@@ -13,6 +13,12 @@ export class StateGrid {
     this.el = h("div", { class: "st-grid" }, this.title, this.rowsEl);
     this.shape = "";
     this.selected = -1;
+    // Tooltips are written when hovered, not on every step (a step must fit in one frame).
+    this.rowsEl.addEventListener("mouseover", (e) => {
+      const cell = e.target.closest?.(".st-cell[data-value]");
+      const row = cell?.closest(".st-row");
+      if (cell && row) cell.title = `${ROW_TEXT[row.dataset.row]}, unit ${cell.dataset.unit}: ${cell.dataset.value}`;
+    });
   }
 
   /** Rebuild the rows when the cell type or the hidden size changes. */
@@ -68,10 +74,11 @@ export class StateGrid {
         const v = values[j];
         const { fill, ink } = colour(v);
         cell.style.background = fill;
-        cell.style.color = ink;
-        if (this.showText) cell.textContent = fmt(v, this.digits);
+        if (this.showText) {
+          cell.style.color = ink;
+          cell.textContent = fmt(v, this.digits);
+        }
         cell.dataset.value = String(v);
-        cell.title = `${row.name}, unit ${j}: ${v}`;
       }
     }
     if (unit !== this.selected) {

@@ -480,7 +480,7 @@ export class StepperWidget {
 }
 
 function escapeCh(ch) {
-  return ch === "<" ? "&lt;" : ch === "&" ? "&amp;" : glyph(ch);
+  return ch === " " ? "space" : ch === "<" ? "&lt;" : ch === "&" ? "&amp;" : glyph(ch);
 }
 
 export { MAX_INPUT };

@@ -1,0 +1,172 @@
+"""Benchmark the stepper in real Chromium: step render time and the lesson page's weight.
+
+Run: .venv/bin/python bench/stepper.py   (starts its own server on a free port)
+
+1. Render time of one step at H=64, T=200 with three parade lanes (RNN, LSTM, GRU), and in the
+   single-lane stepper view: performance.now() around the widget's render, once for the DOM
+   writes alone and once including the style and layout they cause (a forced reflow).
+   Target: p95 < 16 ms, one frame.
+2. Bytes transferred to load the lesson page with every widget showing its first trace.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+import httpx
+from playwright.sync_api import Page, Request, sync_playwright
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = os.environ.get("PARADE_CHROMIUM", "/usr/bin/chromium")
+WIDGET = "variants-rnn-stepper-1"  # nothing locked: three lanes
+TEXT = "the first float leads the parade and the last one closes it. " * 4
+INPUT = TEXT[:200]
+
+MEASURE = """async ([id, steps, jump]) => {
+  const w = document.getElementById(id).stepper;
+  const js = [], frame = [];
+  w.goTo(0);
+  for (let i = 1; i <= steps; i++) {
+    const t = (i * jump) % w.T;          // jump 1: step forward as → or play does
+    const t0 = performance.now();
+    w.goTo(t);
+    const t1 = performance.now();
+    document.body.offsetHeight;          // force the style and layout this step causes
+    const t2 = performance.now();
+    js.push(t1 - t0);
+    frame.push(t2 - t0);
+    await new Promise(requestAnimationFrame);  // one step per frame, as when playing
+  }
+  return {js, frame};
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def serve(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {
+        **os.environ,
+        "PARADE_LESSONS_DIR": str(ROOT / "lessons"),
+        "PARADE_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "PARADE_SECRET_KEY": "bench-secret-" + "x" * 40,
+        "PARADE_WATCH_LESSONS": "false",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return proc, base
+        except httpx.TransportError:
+            time.sleep(0.1)
+    proc.terminate()
+    raise SystemExit("the server did not start")
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
+
+
+def render_times(page: Page, base: str, view: str, cell: str, jump: int) -> dict[str, list[float]]:
+    state = {"view": view, "cell": cell, "hidden": 64, "input": INPUT, "step": 1}
+    query = urlencode({f"{WIDGET}.{k}": v for k, v in state.items()})
+    page.goto(f"{base}/lessons/rnn?{query}#{WIDGET}")
+    page.locator(f"#{WIDGET}").scroll_into_view_if_needed()
+    lanes = 3 if view == "parade" else 1
+    page.wait_for_function(
+        f"(() => {{ const w = document.getElementById('{WIDGET}').stepper;"
+        f" return w.trace && w.trace.input.length === 200 && w.trace.hidden_size === 64"
+        f" && Object.keys(w.runs).length === {lanes}; }})()",
+        timeout=60_000,
+    )
+    page.evaluate(MEASURE, [WIDGET, 20, jump])  # warm up
+    result: dict[str, list[float]] = page.evaluate(MEASURE, [WIDGET, 199, jump])
+    return result
+
+
+def page_weight(page: Page, base: str) -> dict[str, list[int]]:
+    """Return {kind: [requests, bytes transferred, bytes if gzip-compressed]}."""
+    sizes: dict[str, list[int]] = {}
+
+    def on_finished(request: Request) -> None:
+        s = request.sizes()
+        response = request.response()
+        kind = "api (traces)" if "/api/engine/" in request.url else request.resource_type
+        body = response.body() if response else b""
+        headers = s["responseHeadersSize"]
+        row = sizes.setdefault(kind, [0, 0, 0])
+        row[0] += 1
+        row[1] += s["responseBodySize"] + headers
+        row[2] += len(gzip.compress(body, compresslevel=9)) + headers
+
+    page.on("requestfinished", on_finished)
+    page.goto(f"{base}/lessons/rnn")
+    for widget in page.locator(".widget[data-widget=rnn-stepper]").all():
+        widget.scroll_into_view_if_needed()
+        page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    return sizes
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        proc, base = serve(Path(tmp))
+        try:
+            with sync_playwright() as p:
+                browser = p.chromium.launch(
+                    executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+                )
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                rows = []
+                cases = [("parade", "lstm", 1), ("parade", "lstm", 37), ("stepper", "lstm", 1),
+                         ("stepper", "gru", 1), ("stepper", "lstm", 37)]  # fmt: skip
+                for view, cell, jump in cases:
+                    times = render_times(page, base, view, cell, jump)
+                    lanes = "3 lanes" if view == "parade" else "1 lane"
+                    how = "step" if jump == 1 else f"jump {jump}"
+                    for what, key in (("JS", "js"), ("JS+style+layout", "frame")):
+                        v = times[key]
+                        label = f"{view} ({lanes}, {cell}), {how}, {what}"
+                        rows.append((label, statistics.median(v), percentile(v, 95), max(v)))
+                page.close()
+                weight_page = browser.new_page(viewport={"width": 1280, "height": 900})
+                sizes = page_weight(weight_page, base)
+                browser.close()
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
+
+    print("\nStep render time, H=64, T=200 (200 steps each, ms)")
+    print(f"{'case':<54} {'median':>7} {'p95':>7} {'max':>7}")
+    for label, med, p95, worst in rows:
+        print(f"{label:<54} {med:7.2f} {p95:7.2f} {worst:7.2f}")
+    print("\nLesson page, all widgets showing their first trace (KB transferred)")
+    print(f"{'kind':<16} {'requests':>8} {'as served':>10} {'gzipped':>10}")
+    for kind, (n, raw, gz) in sorted(sizes.items(), key=lambda kv: -kv[1][1]):
+        print(f"{kind:<16} {n:8d} {raw / 1024:10.1f} {gz / 1024:10.1f}")
+    n, raw, gz = (sum(col) for col in zip(*sizes.values(), strict=True))
+    print(f"{'total':<16} {n:8d} {raw / 1024:10.1f} {gz / 1024:10.1f}   (budget 250 KB)")
+
+
+if __name__ == "__main__":
+    main()
