@@ -78,7 +78,10 @@ export class Parade {
 
   /** Paint step t; runs maps cell -> trace (with influence), or is missing while loading. */
   update(t, runs, force = false) {
-    if (runs !== this.runs) this.series = null;
+    if (runs !== this.runs) {
+      this.series = null;
+      force = true; // new numbers: repaint every float once, in sight or not
+    }
     this.runs = runs;
     const moved = t !== this.t || force;
     const from = this.t;
