@@ -7,7 +7,13 @@ from pathlib import Path
 from typing import Literal
 
 from app.content.errors import LessonProblem
-from app.quiz import AttemptOut, DilemmaResultOut, LessonProgressOut, LessonStatsOut
+from app.quiz import (
+    AttemptOut,
+    DilemmaResultOut,
+    LessonProgressOut,
+    LessonStateOut,
+    LessonStatsOut,
+)
 from app.views import LessonOut, LessonSummaryOut, QuestionOut
 
 
@@ -40,6 +46,7 @@ class LessonPage:
     lesson: LessonOut
     problems: list[Problem] = field(default_factory=list)  # shown to instructors only
     answering: bool = False  # whether quiz and dilemma forms can be submitted
+    state: LessonStateOut | None = None  # a logged-in student's answers so far; None for guests
 
 
 @dataclass(frozen=True)

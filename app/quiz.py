@@ -12,11 +12,13 @@ from sqlalchemy.orm import Session
 from app.accounts import Account
 from app.content.model import Lesson
 from app.content.schema import Dilemma, EngineQuestion, OrderingQuestion, Question
-from app.grading import MalformedAnswer, engine_variant
+from app.grading import Answer, MalformedAnswer, engine_variant
 from app.scores import (
     AttemptResult,
     DilemmaStats,
     LessonProgress,
+    LessonRecord,
+    QuestionRecord,
     QuestionState,
     QuestionStats,
     check_dilemma_choice,
@@ -125,6 +127,66 @@ class QuestionProgressOut(BaseModel):
             best_score=round(state.best, 4),
             correct=state.correct,
             finished=state.finished,
+        )
+
+
+class QuestionStatusOut(BaseModel):
+    """Where a student left off on one question: shown on the lesson page when it loads."""
+
+    tries: int
+    max_attempts: int
+    attempts_left: int
+    best_score: float
+    correct: bool
+    finished: bool
+    last: AttemptOut | None  # what they were told about their last try
+    filled: dict[str, list[str]]  # their last answer as form fields, to fill the form again
+
+    @classmethod
+    def of(cls, record: QuestionRecord) -> QuestionStatusOut:
+        state = record.state
+        answer = record.last_answer
+        return cls(
+            tries=state.tries,
+            max_attempts=state.question.attempts,
+            attempts_left=state.attempts_left,
+            best_score=round(state.best, 4),
+            correct=state.correct,
+            finished=state.finished,
+            last=AttemptOut.of(record.last) if record.last else None,
+            filled={} if answer is None else form_of_answer(state.question, answer),
+        )
+
+
+class QuizSummaryOut(BaseModel):
+    done: int  # finished: answered right, or out of tries
+    total: int
+    score: float
+    max_score: int
+
+
+class LessonStateOut(BaseModel):
+    """A logged-in student's standing in one lesson, question by question and dilemma by
+    dilemma. Feedback and explanations appear only where they have answered."""
+
+    summary: QuizSummaryOut
+    questions: dict[str, QuestionStatusOut]
+    dilemmas: dict[str, DilemmaResultOut]
+
+    @classmethod
+    def of(cls, lesson: Lesson, record: LessonRecord) -> LessonStateOut:
+        p = record.progress
+        dilemmas = {d.id: d for d in lesson.dilemmas}
+        return cls(
+            summary=QuizSummaryOut(
+                done=p.questions_done, total=p.total, score=p.score, max_score=p.max_score
+            ),
+            questions={qid: QuestionStatusOut.of(r) for qid, r in record.questions.items()},
+            dilemmas={
+                did: DilemmaResultOut.of(dilemmas[did], choice, reason, saved=True)
+                for did, (choice, reason) in record.dilemmas.items()
+                if did in dilemmas
+            },
         )
 
 
@@ -267,6 +329,21 @@ def answer_from_form(question: Question, form: FormValues) -> object:
     if not values:
         raise MalformedAnswer("Give an answer first.")
     return values[0]
+
+
+def form_of_answer(question: Question, answer: Answer) -> dict[str, list[str]]:
+    """Return the form fields that post `answer` (normal form): the inverse of
+    `answer_from_form`, used to show a student the answer they last gave."""
+    if isinstance(question, OrderingQuestion):
+        assert isinstance(answer, list)
+        return {f"position-{item}": [str(i)] for i, item in enumerate(answer, 1)}
+    if isinstance(answer, bool):
+        return {"answer": ["true" if answer else "false"]}
+    if isinstance(answer, float):
+        return {"answer": [f"{answer:g}"]}
+    if isinstance(answer, list):
+        return {"answer": [f"{v:g}" if isinstance(v, float) else str(v) for v in answer]}
+    return {"answer": [answer]}
 
 
 def answer_question(

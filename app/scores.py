@@ -26,7 +26,9 @@ from app.content.schema import (
     TrueFalseQuestion,
 )
 from app.grading import (
+    Answer,
     Grade,
+    MalformedAnswer,
     grade,
     hints_unlocked,
     parse_answer,
@@ -241,27 +243,106 @@ def progress(session: Session, *, user_id: int, lessons: list[Lesson]) -> list[L
     by_question: dict[tuple[str, str, str], list[_Row]] = {}
     for r in rows:
         by_question.setdefault((r.lesson_slug, r.question_id, r.question_version), []).append(r)
-    out: list[LessonProgress] = []
-    for lesson in lessons:
-        if not lesson.questions:
-            continue
-        states = [
-            _state(q, by_question.get((lesson.slug, q.id, question_version(q)), []))
-            for q in lesson.questions
-        ]
-        out.append(
-            LessonProgress(
-                slug=lesson.slug,
-                title=lesson.title,
-                score=round(sum(s.best for s in states), 4),
-                max_score=len(states),
-                questions_done=sum(s.finished for s in states),
-                questions_tried=sum(s.tries > 0 for s in states),
-                total=len(states),
-                questions=states,
-            )
+    return [
+        lesson_progress(
+            lesson,
+            [
+                _state(q, by_question.get((lesson.slug, q.id, question_version(q)), []))
+                for q in lesson.questions
+            ],
         )
-    return out
+        for lesson in lessons
+        if lesson.questions
+    ]
+
+
+def lesson_progress(lesson: Lesson, states: list[QuestionState]) -> LessonProgress:
+    """Return the lesson's totals over the student's states on its questions."""
+    return LessonProgress(
+        slug=lesson.slug,
+        title=lesson.title,
+        score=round(sum(s.best for s in states), 4),
+        max_score=len(states),
+        questions_done=sum(s.finished for s in states),
+        questions_tried=sum(s.tries > 0 for s in states),
+        total=len(states),
+        questions=states,
+    )
+
+
+# --- where a student left off in one lesson ---------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionRecord:
+    """A student's state on one question and what they were told about their last try."""
+
+    state: QuestionState
+    last_answer: Answer | None = None  # in normal form (app/grading.py)
+    last: AttemptResult | None = None
+
+
+@dataclass(frozen=True)
+class LessonRecord:
+    progress: LessonProgress
+    questions: dict[str, QuestionRecord]
+    dilemmas: dict[str, tuple[str, str]]  # dilemma id -> (choice, reason) of the latest response
+
+
+class _StoredRow(_Row, Protocol):
+    answer: Any
+
+
+def _last_result(question: Question, rows: Sequence[_StoredRow], user_id: int) -> QuestionRecord:
+    """Return the record of `rows` (one student's tries, in order), regrading the last try so
+    that its feedback follows the current wording of the question."""
+    state = _state(question, rows)
+    if not rows:
+        return QuestionRecord(state)
+    *earlier, last = rows
+    try:
+        answer = parse_answer(question, last.answer)
+    except MalformedAnswer:  # cannot happen while the version holds; show the state only
+        return QuestionRecord(state)
+    g = grade(question, answer, variant_key=variant_key(user_id))
+    before = _state(question, earlier)
+    return QuestionRecord(state, answer, _result(question, g, before, saved=True))
+
+
+def lesson_record(session: Session, *, user_id: int, lesson: Lesson) -> LessonRecord:
+    """Return where the student left off in `lesson`: every question's state and last result
+    (current versions), the lesson's totals, and their latest response to each dilemma."""
+    rows = session.execute(
+        select(
+            Attempt.question_id,
+            Attempt.question_version,
+            Attempt.answer,
+            Attempt.score,
+            Attempt.correct,
+        )
+        .where(Attempt.user_id == user_id, Attempt.lesson_slug == lesson.slug)
+        .order_by(Attempt.number)
+    ).all()
+    by_question: dict[tuple[str, str], list[_StoredRow]] = {}
+    for r in rows:
+        by_question.setdefault((r.question_id, r.question_version), []).append(r)
+    questions = {
+        q.id: _last_result(q, by_question.get((q.id, question_version(q)), []), user_id)
+        for q in lesson.questions
+    }
+    responses = session.execute(
+        select(DilemmaResponse.dilemma_id, DilemmaResponse.choice, DilemmaResponse.reason)
+        .where(DilemmaResponse.user_id == user_id, DilemmaResponse.lesson_slug == lesson.slug)
+        .order_by(DilemmaResponse.id)
+    ).all()
+    known = {d.id: {o.id for o in d.options} for d in lesson.dilemmas}
+    dilemmas = {
+        r.dilemma_id: (r.choice, r.reason)
+        for r in responses  # later rows win: the latest response
+        if r.choice in known.get(r.dilemma_id, set())
+    }
+    states = [questions[q.id].state for q in lesson.questions]
+    return LessonRecord(lesson_progress(lesson, states), questions, dilemmas)
 
 
 # --- class statistics (instructors) -----------------------------------------------------------

@@ -58,26 +58,29 @@ class DilemmaIn(BaseModel):
 class QuizItemOut(BaseModel):
     question: QuestionOut
     progress: QuestionProgressOut | None  # None for guests
+    last: AttemptOut | None = None  # the grade of the student's last try, if any
 
 
 @router.get(
     "/lessons/{slug}/quiz",
     response_model=list[QuizItemOut],
-    summary="The quiz as this student sees it: own numbers, tries used so far",
+    summary="The quiz as this student sees it: own numbers, tries used so far, last result",
 )
 def get_quiz(lesson: LessonDep, user: OptionalUser, session: SessionDep) -> list[QuizItemOut]:
     key = scores.variant_key(user.id if user else None)
-    states: dict[str, scores.QuestionState] = {}
+    records: dict[str, scores.QuestionRecord] = {}
     if user is not None:
-        for found in scores.progress(session, user_id=user.id, lessons=[lesson]):
-            states = {s.question.id: s for s in found.questions}
-    items = [
-        QuizItemOut(
-            question=personal_question(q, key),
-            progress=QuestionProgressOut.of(states[q.id]) if q.id in states else None,
+        records = scores.lesson_record(session, user_id=user.id, lesson=lesson).questions
+    items = []
+    for q in lesson.questions:
+        record = records.get(q.id)
+        items.append(
+            QuizItemOut(
+                question=personal_question(q, key),
+                progress=QuestionProgressOut.of(record.state) if record else None,
+                last=AttemptOut.of(record.last) if record and record.last else None,
+            )
         )
-        for q in lesson.questions
-    ]
     return items
 
 

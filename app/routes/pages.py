@@ -11,11 +11,12 @@ from app.deps import (
     LessonDep,
     LessonsDep,
     OptionalUser,
+    SessionDep,
     SettingsDep,
     TemplatesDep,
 )
-from app.quiz import personal_lesson
-from app.scores import variant_key
+from app.quiz import LessonStateOut, personal_lesson
+from app.scores import lesson_record, variant_key
 from app.views import lesson_summary, lesson_view
 
 router = APIRouter(include_in_schema=False)
@@ -39,15 +40,21 @@ def lesson_page(
     lesson: LessonDep,
     lessons: LessonsDep,
     user: OptionalUser,
+    session: SessionDep,
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> HTMLResponse:
     view = personal_lesson(lesson_view(lesson), lesson, variant_key(user.id if user else None))
     problems = lessons.problems_for(lesson) if user and user.is_instructor else []
+    state = None
+    if user is not None:  # guests' answers are stored nowhere: nothing to show
+        record = lesson_record(session, user_id=user.id, lesson=lesson)
+        state = LessonStateOut.of(lesson, record)
     page = LessonPage(
         lesson=view,
         problems=[Problem.of(p, settings.lessons_dir) for p in problems],
         answering=True,
+        state=state,
     )
     return templates.TemplateResponse(request, "lessons/lesson.html", {"page": page})
 

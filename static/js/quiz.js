@@ -84,11 +84,51 @@ function renderAttempt(box, form, r) {
   if (r.notice) parts.push(el("p", r.notice, "notice"));
   box.replaceChildren(...parts);
   box.className = `feedback shown ${r.correct ? "correct" : "wrong"}`;
-  const attempts = form.querySelector(".attempts");
-  if (attempts && r.attempts_left !== null) {
-    attempts.textContent = r.finished ? "Done" : `${r.attempts_left} tr${r.attempts_left === 1 ? "y" : "ies"} left`;
+  if (r.saved) showStatus(form, r);
+}
+
+// The same words as templates/quiz/_result.html's tries_text.
+function triesText(used, max, finished) {
+  const tries = `tr${max === 1 ? "y" : "ies"}`;
+  if (finished) return `Finished · used ${used} of ${max} ${tries}`;
+  if (used) return `Used ${used} of ${max} ${tries} · ${max - used} left`;
+  return `${max} ${tries}`;
+}
+
+function points(x) {
+  return String(Number(x.toFixed(2)));
+}
+
+// Keep the question's state line and the lesson's summary as the server would render them.
+function showStatus(form, r) {
+  const max = Number(form.dataset.maxAttempts);
+  const wasFinished = form.dataset.finished === "true";
+  const oldBest = Number(form.dataset.best ?? 0);
+  form.dataset.tries = r.attempt;
+  form.dataset.best = r.best_score;
+  form.dataset.finished = String(r.finished);
+  form.dataset.state = r.correct ? "right" : r.finished ? "out" : "open";
+  form.querySelector(".attempts").textContent = triesText(r.attempt, max, r.finished);
+  form.querySelector(".q-badge").textContent = r.correct ? "Answered right" : r.finished ? "Out of tries" : "In progress";
+  let score = form.querySelector(".q-score");
+  if (!score) {
+    score = el("span", null, "q-score");
+    form.querySelector(".q-actions").append(score);
   }
-  if (r.finished) form.querySelector("button[type=submit]").disabled = true;
+  score.replaceChildren("Score ", el("strong", r.best_score.toFixed(2)), " / 1");
+  if (r.finished) {
+    form.querySelector("button[type=submit]")?.remove();
+    form.querySelector("fieldset").disabled = true;
+  }
+  const summary = document.querySelector(".quiz-summary");
+  if (summary) {
+    const done = Number(summary.dataset.done) + (r.finished && !wasFinished ? 1 : 0);
+    const total = Number(summary.dataset.score) + r.best_score - oldBest;
+    summary.dataset.done = done;
+    summary.dataset.score = total;
+    summary.querySelector(".done").textContent = done;
+    summary.querySelector(".score").textContent = points(total);
+  }
 }
 
 function renderDilemma(box, r) {
@@ -105,6 +145,11 @@ function renderDilemma(box, r) {
     options.append(li);
   }
   parts.push(options);
+  if (r.reason) {
+    const reason = el("p", null, "your-reason");
+    reason.append(el("strong", "Your reason:"), ` ${r.reason}`);
+    parts.push(reason);
+  }
   const commentary = el("div", null, "commentary");
   commentary.append(el("h4", "An expert's view"), el("p", r.commentary));
   parts.push(commentary);
@@ -129,7 +174,7 @@ for (const form of document.querySelectorAll("form.question")) {
     } catch (error) {
       showError(box, error.message);
     } finally {
-      button.disabled = finished;
+      if (!finished) button.disabled = false;
     }
   });
 }
@@ -142,6 +187,8 @@ for (const form of document.querySelectorAll("form.dilemma")) {
     try {
       const url = `/api${new URL(form.action).pathname}/responses`;
       renderDilemma(box, await post(url, form, { choice: data.get("choice"), reason: data.get("reason") ?? "" }));
+      form.dataset.state = "answered";
+      form.querySelector("button[type=submit]").textContent = "Change my choice";
     } catch (error) {
       showError(box, error.message);
     }

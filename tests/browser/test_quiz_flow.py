@@ -35,7 +35,9 @@ def test_register_answer_and_see_progress(
     feedback = single.locator(".feedback")
     expect(feedback).to_contain_text("Correct!")
     expect(feedback).to_contain_text("SECRET-single-explanation")
-    expect(single.get_by_role("button", name="Check answer")).to_be_disabled()
+    expect(single.get_by_role("button", name="Check answer")).to_have_count(0)
+    expect(single.locator(".q-badge")).to_have_text("Answered right")
+    expect(page.locator(".quiz-summary")).to_have_text("1 of 7 finished · score 1 / 7")
 
     # Wrong: the option's feedback and the first hint, tries left, no explanation yet.
     tf = page.locator("form#q-tf")
@@ -43,17 +45,37 @@ def test_register_answer_and_see_progress(
     tf.get_by_role("button", name="Check answer").click()
     expect(tf.locator(".feedback")).to_contain_text("Not quite.")
     expect(tf.locator(".feedback")).to_contain_text("SECRET-tf-feedback")
-    expect(tf.locator(".attempts")).to_have_text("2 tries left")
+    expect(tf.locator(".attempts")).to_have_text("Used 1 of 3 tries · 2 left")
     expect(tf.locator(".feedback")).not_to_contain_text("SECRET-tf-explanation")
     single.scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "quiz-feedback.png", full_page=False)
 
+    # Reloading shows where the student left off, rendered by the server.
     page.reload()
+    expect(page.locator(".quiz-summary")).to_have_text("1 of 7 finished · score 1 / 7")
+    expect(single.locator(".q-badge")).to_have_text("Answered right")
+    expect(single.locator(".feedback")).to_contain_text("SECRET-single-explanation")
+    expect(single.get_by_role("button", name="Check answer")).to_have_count(0)
+    expect(single.get_by_label("The hidden state")).to_be_checked()
+    expect(tf.locator(".attempts")).to_have_text("Used 1 of 3 tries · 2 left")
+    expect(tf.locator(".feedback")).to_contain_text("SECRET-tf-feedback")
+    expect(tf.locator(".feedback")).not_to_contain_text("SECRET-tf-explanation")
+    expect(tf.get_by_label("True")).to_be_checked()
+    # Finishing it after the reload keeps the summary in step (quiz.js).
+    tf.get_by_label("False").check()
+    tf.get_by_role("button", name="Check answer").click()
+    expect(tf.locator(".feedback")).to_contain_text("SECRET-tf-explanation")
+    expect(page.locator(".quiz-summary")).to_have_text("2 of 7 finished · score 1.5 / 7")
+    tf.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "quiz-state-after-reload.png", full_page=False)
+    page.reload()
+    expect(page.locator(".quiz-summary")).to_have_text("2 of 7 finished · score 1.5 / 7")
+
     page.get_by_role("link", name="My progress").click()
     expect(page.locator("h1")).to_have_text("My progress")
-    expect(page.locator("#progress-quizzy .score")).to_have_text("1.00")
+    expect(page.locator("#progress-quizzy .score")).to_have_text("1.50")
     expect(page.locator("tr[data-question=single]")).to_contain_text("Correct")
-    expect(page.locator("tr[data-question=tf]")).to_contain_text("2 tries left")
+    expect(page.locator("tr[data-question=tf]")).to_contain_text("Correct")
     page.screenshot(path=artifacts / "my-progress.png", full_page=True)
 
     # Logging out ends the session; logging back in shows the same scores.
@@ -63,7 +85,7 @@ def test_register_answer_and_see_progress(
     page.get_by_label("Username").fill("ada")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.locator("#progress-quizzy .score")).to_have_text("1.00")
+    expect(page.locator("#progress-quizzy .score")).to_have_text("1.50")
     assert console_errors == []
 
 
