@@ -7,7 +7,7 @@ import { glyph, h, sci } from "./dom.js";
 
 export const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
 const FLOAT_W = 38; // px between float centres
-const FLOOR = 1e-12; // the chart's lowest value: below this the float is long gone
+const FLOOR = 1e-30; // the chart's lowest value: below this the float is long gone
 
 export class Parade {
   /** onPickCell(cell) when a lane's name is pressed (null: the cell is locked). */

@@ -10,7 +10,11 @@ export class SequenceStrip {
     this.tiles = h("ol", { class: "st-tiles", "aria-label": "Input sequence and memory meter" });
     this.scroller = h("div", { class: "st-seq-scroll" }, this.tiles);
     this.readout = h("span", { class: "st-meter-read" });
-    this.el = h("div", { class: "st-seq" }, this.scroller, meterLegend(this.readout));
+    this.forkKey = h("p", { class: "st-fork-key", hidden: true },
+      h("span", { class: "st-fork-swatch", "aria-hidden": "true" }),
+      "Purple bars: how far the edited run's h is from the original at each step (‖Δh‖; full height = 2). "
+      + "The outlined tile is the first edited step.");
+    this.el = h("div", { class: "st-seq" }, this.scroller, this.forkKey, meterLegend(this.readout));
     this.input = "";
     this.current = -1;
     this.scroller.addEventListener("scroll", () => { this.scrollX = this.scroller.scrollLeft; }, { passive: true });
@@ -75,6 +79,7 @@ export class SequenceStrip {
         diff.hidden = true;
       }
     }
+    this.forkKey.hidden = !divergence;
     if (influenceRow) {
       this.readout.textContent = t > 0
         ? `First input “${glyph(this.input[0])}” still moves h at step ${t + 1} by ${sci(influenceRow[0])}; the current input by ${sci(influenceRow[t])}.`

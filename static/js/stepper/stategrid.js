@@ -27,10 +27,10 @@ export class StateGrid {
     if (shape === this.shape) return;
     this.shape = shape;
     this.H = H;
-    this.digits = H <= 8 ? 3 : 2;
+    this.digits = H <= 4 ? 3 : 2;
     this.showText = H <= 16;
     this.rowsEl.replaceChildren();
-    this.rowsEl.className = `st-rows ${H <= 8 ? "roomy" : H <= 16 ? "compact" : "dense"}`;
+    this.rowsEl.className = `st-rows ${H <= 4 ? "roomy" : H <= 16 ? "compact" : "dense"}`;
     this.rowsEl.style.setProperty("--n", H);
     this.rowsEl.style.setProperty("--n-narrow", H > 16 ? Math.ceil(H / 2) : H);
     if (this.showText) {

@@ -200,10 +200,20 @@ export class TrainView {
           this.drawPreset();
         }
       }
-      this.status.textContent = "Done: compare the two lines. The plain RNN falls to chance as the first float recedes; the LSTM holds on longer.";
+      this.status.textContent = `Done. ${this.presetSummary()}`;
     } finally {
       this.busy(false);
     }
+  }
+
+  /** Return what the preset found, in words: the longest parade each cell still remembered. */
+  presetSummary() {
+    return PRESET_CELLS.map((cell) => {
+      const ok = this.preset.filter((p) => p.cell === cell && p.accuracy >= 0.9).map((p) => p.length);
+      return ok.length
+        ? `${CELL_NAMES[cell]} named the first float at least 90% of the time up to L = ${Math.max(...ok)}.`
+        : `${CELL_NAMES[cell]} never reached 90%.`;
+    }).join(" ");
   }
 
   draw() {
