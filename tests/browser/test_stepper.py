@@ -300,3 +300,26 @@ def test_screenshots_laptop_and_phone(
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"the page scrolls sideways at {width} px"
     assert console_errors == []
+
+
+def test_every_control_has_a_name_and_the_stepper_takes_focus(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
+    page.goto(f"{live_server}/lessons/rnn")
+    for widget in (BASIC, VANISH, VARIANTS, TRAIN):
+        page.locator(widget).scroll_into_view_if_needed()
+    expect(page.locator(f'{VARIANTS} [data-row="h"] .st-cell[data-value]').first).to_be_attached()
+    unnamed = page.evaluate(
+        """() => [...document.querySelectorAll(
+              '.stepper button, .stepper input, .stepper select, .stepper summary')]
+            .filter((el) => el.tabIndex >= 0 && !el.disabled)
+            .filter((el) => !(el.labels?.length || el.getAttribute('aria-label')
+                              || el.closest('label') || el.textContent.trim()))
+            .map((el) => el.outerHTML.slice(0, 120))"""
+    )
+    assert unnamed == []
+    stage = page.locator(f"{BASIC} .st-stage")
+    stage.focus()
+    outline = stage.evaluate("el => getComputedStyle(el).outlineStyle")
+    assert outline != "none"  # a visible focus ring when reached with the keyboard
+    assert console_errors == []

@@ -28,8 +28,8 @@ function lockMark() {
   return h("span", { class: "st-lock", title: LOCK_NOTE }, icon("lock"), h("span", { class: "visually-hidden", text: " (locked)" }));
 }
 
-function field(label, control, { locked, hint } = {}) {
-  const id = control.id || (control.id = uid("st"));
+function field(label, control, { locked, hint, target = control } = {}) {
+  const id = target.id || (target.id = uid("st"));
   return h("div", { class: `st-field${locked ? " locked" : ""}` },
     h("label", { for: id }, label, locked ? lockMark() : null),
     control,
@@ -82,11 +82,10 @@ export class NetworkControls {
       show("cell") ? cellBox : null,
       show("hidden_size") ? field(h("span", {}, "Hidden units ", this.hiddenOut), this.hidden, { locked: isLocked("hidden_size") }) : null,
       show("weight_scale") ? field(h("span", {}, "Weight scale ", this.scaleOut), this.scale, { locked: isLocked("weight_scale"), hint: "multiplies W_hh" }) : null,
-      show("seed") ? field("Seed", h("span", { class: "st-seed" }, this.seed, reseed), { locked: isLocked("seed") }) : null,
+      show("seed") ? field("Seed", h("span", { class: "st-seed" }, this.seed, reseed), { locked: isLocked("seed"), target: this.seed }) : null,
       show("input") ? h("div", { class: "st-field st-input-field" },
         h("label", { for: this.input.id = uid("in") }, "Input sequence", isLocked("input") ? lockMark() : null),
         inputForm, this.inputNote) : null);
-    this.seed.id = uid("seed");
   }
 
   submitInput() {

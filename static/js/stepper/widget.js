@@ -160,13 +160,16 @@ export class StepperWidget {
       h("button", { type: "button", class: "secondary st-small", text: "Reset", title: "Back to this lesson's settings", onclick: () => this.reset() }),
       this.linkNote);
     if (this.locked.has("predict")) this.predictBox.disabled = true;
+    if (this.locked.has("fork")) {
+      for (const el of this.fork.el.querySelectorAll("input, select, button")) el.disabled = true;
+    }
 
     this.status = h("p", { class: "st-status", role: "status" });
     this.error = h("p", { class: "st-error", role: "alert" });
     this.live = h("p", { class: "visually-hidden", "aria-live": "polite", "aria-atomic": "true" });
 
     this.stage = h("div", {
-      class: "st-stage", tabindex: "0",
+      class: "st-stage", tabindex: "0", "aria-keyshortcuts": "ArrowLeft ArrowRight Space Home End ArrowUp ArrowDown",
       "aria-label": "Stepper. Left and right arrows step, Space plays or pauses, Home and End jump, up and down pick a unit.",
     }, this.sequence.el, this.parade.el, transport, this.predict.el, body, eqBox,
     this.hidden.has("fork") ? null : this.fork.el, this.table.el);
@@ -297,7 +300,9 @@ export class StepperWidget {
     this.T = trace.input.length;
     this.scrub.max = String(this.T);
     this.sequence.build(trace.input);
-    if (s.view === "parade") this.parade.build(trace.input, this.lanes(), s.cell, this.locked.has("cell"));
+    if (s.view === "parade") {
+      this.parade.build(trace.input, this.lanes(), s.cell, this.locked.has("cell") || this.locked.has("lanes"));
+    }
     this.grid.build(trace.cell, trace.hidden_size);
     this.edited = editedRun(trace);
     this.editGrid.el.hidden = !this.edited;
