@@ -333,11 +333,14 @@ def engine_variant(question: EngineQuestion, variant_key: str) -> EngineVariant:
 
 _ENGINE_SLIPS = (
     ({"with_h0": True, "with_bias": True, "squash": False},
-     "That is the pre-activation a_1: apply tanh to it to get h_1."),
+     "That is the pre-activation a_1: apply tanh to it to get h_1.",
+     "Forgetting the tanh: the hidden state is the squashed sum, not the sum."),
     ({"with_h0": False, "with_bias": True, "squash": True},
-     "The previous hidden state is missing: add W_hh h_0."),
+     "The previous hidden state is missing: add W_hh h_0.",
+     "Leaving out the recurrent term W_hh h_0, so the network has no memory."),
     ({"with_h0": True, "with_bias": False, "squash": True},
-     "The biases are missing: add b_ih and b_hh."),
+     "The biases are missing: add b_ih and b_hh.",
+     "Leaving out the biases b_ih and b_hh."),
 )  # fmt: skip
 
 
@@ -356,8 +359,8 @@ def _grade_engine(question: EngineQuestion, answer: Answer, variant_key: str) ->
 
     if matches(h1):
         return Grade(True, 1.0, solution=solution)
-    for how, feedback in _ENGINE_SLIPS:
+    for how, feedback, slip in _ENGINE_SLIPS:
         a = variant.preactivation(with_h0=how["with_h0"], with_bias=how["with_bias"])
         if matches(np.tanh(a) if how["squash"] else a):
-            return Grade(False, 0.0, [feedback], solution=solution)
+            return Grade(False, 0.0, [feedback], [slip], solution=solution)
     return Grade(False, 0.0, [question.feedback], solution=solution)

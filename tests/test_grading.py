@@ -257,6 +257,10 @@ def test_engine_recognizes_common_slips() -> None:
     forgot_h0 = list(np.tanh(v.preactivation(with_h0=False)))
     assert "pre-activation" in check(q, forgot_tanh, "user:3")[2][0]
     assert "W_hh h_0" in check(q, forgot_h0, "user:3")[2][0]
+    slip = grade(q, parse_answer(q, forgot_tanh), variant_key="user:3").misconceptions
+    assert slip == ["Forgetting the tanh: the hidden state is the squashed sum, not the sum."]
+    unknown = grade(q, parse_answer(q, [5.0, 5.0]), variant_key="user:3")
+    assert unknown.misconceptions == [] and unknown.feedback == ["SECRET-engine-feedback"]
 
 
 @pytest.mark.parametrize("bad", [[0.1], [0.1, 0.2, 0.3], "0.1, 0.2", [0.1, "x"], None])
