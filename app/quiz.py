@@ -219,16 +219,19 @@ class LessonProgressOut(BaseModel):
 class WrongAnswerOut(BaseModel):
     answer: str
     count: int
+    misconceptions: list[str]
 
 
 class QuestionStatsOut(BaseModel):
     id: str
     prompt: str
+    type: str
     version: str
     attempts: int
     students: int
     percent_correct: float
     first_try_correct: float
+    mean_score: float
     common_wrong: list[WrongAnswerOut]
 
     @classmethod
@@ -236,24 +239,44 @@ class QuestionStatsOut(BaseModel):
         return cls(
             id=s.question_id,
             prompt=s.prompt,
+            type=s.type,
             version=s.version,
             attempts=s.attempts,
             students=s.students,
             percent_correct=s.percent_correct,
             first_try_correct=s.first_try_correct,
-            common_wrong=[WrongAnswerOut(answer=a, count=n) for a, n in s.common_wrong],
+            mean_score=s.mean_score,
+            common_wrong=[
+                WrongAnswerOut(answer=w.answer, count=w.count, misconceptions=w.misconceptions)
+                for w in s.common_wrong
+            ],
         )
 
 
 class ChoiceCountOut(BaseModel):
     text: str
     count: int
+    percent: float  # of the students who responded
 
 
 class DilemmaStatsOut(BaseModel):
     id: str
     title: str
+    students: int
     choices: list[ChoiceCountOut]
+
+    @classmethod
+    def of(cls, d: DilemmaStats) -> DilemmaStatsOut:
+        whole = d.students
+        return cls(
+            id=d.dilemma_id,
+            title=d.title,
+            students=whole,
+            choices=[
+                ChoiceCountOut(text=t, count=n, percent=round(100 * n / whole, 1) if whole else 0)
+                for t, n in d.choices
+            ],
+        )
 
 
 class LessonStatsOut(BaseModel):
@@ -270,14 +293,7 @@ class LessonStatsOut(BaseModel):
             slug=lesson.slug,
             title=lesson.title,
             questions=[QuestionStatsOut.of(q) for q in questions],
-            dilemmas=[
-                DilemmaStatsOut(
-                    id=d.dilemma_id,
-                    title=d.title,
-                    choices=[ChoiceCountOut(text=t, count=n) for t, n in d.choices],
-                )
-                for d in dilemmas
-            ],
+            dilemmas=[DilemmaStatsOut.of(d) for d in dilemmas],
         )
 
 

@@ -20,9 +20,13 @@ from sqlalchemy.orm import Session
 from app.content.model import Lesson
 from app.content.schema import (
     Dilemma,
+    EngineQuestion,
     MultipleQuestion,
+    NumericQuestion,
+    OrderingQuestion,
     Question,
     SingleQuestion,
+    TextQuestion,
     TrueFalseQuestion,
 )
 from app.grading import (
@@ -349,15 +353,26 @@ def lesson_record(session: Session, *, user_id: int, lesson: Lesson) -> LessonRe
 
 
 @dataclass(frozen=True)
+class WrongAnswer:
+    """One wrong answer the class gave, and the misconceptions the quiz's author tied to it."""
+
+    answer: str  # in words: option texts, a number, an order; for engine questions the slip
+    count: int  # tries that gave it
+    misconceptions: list[str]
+
+
+@dataclass(frozen=True)
 class QuestionStats:
     question_id: str
     prompt: str
+    type: str
     version: str
     attempts: int
     students: int
     percent_correct: float  # of attempts
     first_try_correct: float  # share of students right on their first try
-    common_wrong: list[tuple[str, int]]  # wrong answers, most chosen first (text, count)
+    mean_score: float  # students' best scores, averaged over those who tried (0..1)
+    common_wrong: list[WrongAnswer]  # most given first
 
 
 @dataclass(frozen=True)
@@ -365,6 +380,14 @@ class DilemmaStats:
     dilemma_id: str
     title: str
     choices: list[tuple[str, int]]  # option text, students choosing it (latest response)
+
+    @property
+    def students(self) -> int:
+        return sum(n for _, n in self.choices)
+
+
+COMMON_WRONG = 3
+OTHER_ENGINE_SLIP = "A value that matches no common slip"
 
 
 def _answer_label(question: Question, answer: Any) -> str:
@@ -374,41 +397,91 @@ def _answer_label(question: Question, answer: Any) -> str:
         return "; ".join(texts.get(str(a), str(a)) for a in picked) or "(nothing)"
     if isinstance(question, TrueFalseQuestion):
         return "True" if answer else "False"
+    if isinstance(question, OrderingQuestion):
+        texts = {i.id: i.text for i in question.items}
+        return " → ".join(texts.get(str(a), str(a)) for a in answer)
+    if isinstance(question, NumericQuestion) and isinstance(answer, int | float):
+        return f"{answer:.6g}"
+    if isinstance(question, TextQuestion) and isinstance(answer, str):
+        return answer if question.case_sensitive else answer.casefold()
     return json.dumps(answer) if not isinstance(answer, str) else answer
+
+
+def _diagnose(question: Question, answer: Any, user_id: int) -> tuple[str, list[str]]:
+    """Return how to name a wrong answer in the class overview, and its misconceptions.
+
+    Engine questions give every student other numbers, so their wrong answers are grouped
+    by the slip the grader recognizes rather than by value."""
+    try:
+        g = grade(question, parse_answer(question, answer), variant_key=variant_key(user_id))
+    except MalformedAnswer:
+        return _answer_label(question, answer), []
+    if isinstance(question, EngineQuestion):
+        return (g.misconceptions[0] if g.misconceptions else OTHER_ENGINE_SLIP), []
+    return _answer_label(question, answer), g.misconceptions
+
+
+def _common_wrong(question: Question, rows: Sequence[Any]) -> list[WrongAnswer]:
+    counts: Counter[str] = Counter()
+    slips: dict[str, list[str]] = {}
+    seen: dict[str, tuple[str, list[str]]] = {}  # the same answer is graded once
+    for r in rows:
+        if r.correct:
+            continue
+        key = json.dumps(r.answer, sort_keys=True)
+        if isinstance(question, EngineQuestion):
+            key = f"{r.user_id}:{key}"
+        if key not in seen:
+            seen[key] = _diagnose(question, r.answer, r.user_id)
+        label, misconceptions = seen[key]
+        counts[label] += 1
+        slips.setdefault(label, misconceptions)
+    return [WrongAnswer(a, n, slips[a]) for a, n in counts.most_common(COMMON_WRONG)]
 
 
 def question_stats(session: Session, *, lesson: Lesson) -> list[QuestionStats]:
     """Return per-question statistics over every student (current versions only)."""
+    rows = session.execute(
+        select(
+            Attempt.question_id,
+            Attempt.question_version,
+            Attempt.user_id,
+            Attempt.number,
+            Attempt.correct,
+            Attempt.score,
+            Attempt.answer,
+        ).where(Attempt.lesson_slug == lesson.slug)
+    ).all()
+    by_question: dict[tuple[str, str], list[Any]] = {}
+    for r in rows:
+        by_question.setdefault((r.question_id, r.question_version), []).append(r)
     out: list[QuestionStats] = []
     for q in lesson.questions:
         version = question_version(q)
-        rows = session.execute(
-            select(Attempt.user_id, Attempt.number, Attempt.correct, Attempt.answer).where(
-                Attempt.lesson_slug == lesson.slug,
-                Attempt.question_id == q.id,
-                Attempt.question_version == version,
-            )
-        ).all()
-        students = {r.user_id for r in rows}
-        first_right = {r.user_id for r in rows if r.number == 1 and r.correct}
-        wrong = Counter(_answer_label(q, r.answer) for r in rows if not r.correct)
+        tries = by_question.get((q.id, version), [])
+        best: dict[int, float] = {}
+        for r in tries:
+            best[r.user_id] = max(best.get(r.user_id, 0.0), r.score)
+        first_right = {r.user_id for r in tries if r.number == 1 and r.correct}
         out.append(
             QuestionStats(
                 question_id=q.id,
                 prompt=q.prompt,
+                type=q.type,
                 version=version,
-                attempts=len(rows),
-                students=len(students),
-                percent_correct=round(100 * sum(r.correct for r in rows) / len(rows), 1)
-                if rows
-                else 0.0,
-                first_try_correct=round(100 * len(first_right) / len(students), 1)
-                if students
-                else 0.0,
-                common_wrong=wrong.most_common(3),
+                attempts=len(tries),
+                students=len(best),
+                percent_correct=_percent(sum(r.correct for r in tries), len(tries)),
+                first_try_correct=_percent(len(first_right), len(best)),
+                mean_score=round(sum(best.values()) / len(best), 4) if best else 0.0,
+                common_wrong=_common_wrong(q, tries),
             )
         )
     return out
+
+
+def _percent(part: int, whole: int) -> float:
+    return round(100 * part / whole, 1) if whole else 0.0
 
 
 def dilemma_stats(session: Session, *, lesson: Lesson) -> list[DilemmaStats]:

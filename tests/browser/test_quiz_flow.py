@@ -5,9 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from db_fixtures import PASSWORD, running_server
 from playwright.sync_api import Page, expect
+
+from app.accounts import create_user
+from app.config import PROJECT_ROOT
+from app.db import Database
 
 
 @pytest.fixture
@@ -109,3 +114,83 @@ def browser_without_js(browser) -> Iterator[Page]:  # type: ignore[no-untyped-de
     context = browser.new_context(java_script_enabled=False, viewport={"width": 375, "height": 800})
     yield context.new_page()
     context.close()
+
+
+# --- the instructor's class overview on the real RNN lesson ------------------------------------
+
+# (question id, answers tried in order) per student: wrong options with misconceptions first.
+CLASS_ANSWERS = [
+    {"rnn-memory": ["weights", "hidden"], "whh-shape": ["h-by-d"], "clipping-vanishing": [True]},
+    {"rnn-memory": ["weights", "buffer"], "whh-shape": ["h-by-h"], "clipping-vanishing": [False]},
+    {"rnn-memory": ["buffer", "hidden"], "whh-shape": ["h-by-d", "h-by-h"]},
+    {"rnn-memory": ["hidden"], "whh-shape": ["d-by-d"], "clipping-vanishing": [True]},
+    {"rnn-memory": ["weights"], "rnn-param-count": [620, 640]},
+]
+CLASS_CHOICES = ["lstm", "gru", "gru", "plain-rnn", "gru"]
+
+
+@pytest.fixture
+def rnn_server(tmp_path: Path) -> Iterator[tuple[str, str]]:
+    url = f"sqlite:///{tmp_path / 'class.db'}"
+    with running_server(PROJECT_ROOT / "lessons", url, tmp_path) as base:
+        yield base, url
+
+
+def test_instructor_sees_what_the_class_got_wrong(
+    page: Page, rnn_server: tuple[str, str], artifacts: Path, console_errors: list[str]
+) -> None:
+    base, url = rnn_server
+    for i, (answers, choice) in enumerate(zip(CLASS_ANSWERS, CLASS_CHOICES, strict=True)):
+        with httpx.Client(base_url=base, timeout=30) as student:
+            token = student.get("/api/auth/csrf").json()["csrf_token"]
+            student.headers["X-CSRFToken"] = token
+            body = {"username": f"student{i}", "password": PASSWORD}
+            assert student.post("/api/auth/register", json=body).status_code == 201
+            for qid, tries in answers.items():
+                for a in tries:
+                    path = f"/api/lessons/rnn/quiz/{qid}/attempts"
+                    assert student.post(path, json={"answer": a}).status_code == 200
+            path = "/api/lessons/rnn/dilemmas/phone-reviews/responses"
+            assert student.post(path, json={"choice": choice}).status_code == 200
+    db = Database.from_url(url)
+    with db.session(write=True) as session:
+        create_user(session, username="teach", password=PASSWORD, role="instructor")
+    db.dispose()
+
+    page.goto(f"{base}/login?next=/instructor")
+    page.get_by_label("Username").fill("teach")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.locator("h1")).to_have_text("Class overview")
+    memory = page.locator("tr[data-question=rnn-memory]")
+    expect(memory.locator(".wrong-answers li").first).to_contain_text("×3")
+    expect(memory.locator(".wrong-answers .slip").first).to_contain_text("learned parameters")
+    split = page.locator(".stats-dilemma[data-dilemma=phone-reviews]")
+    expect(split).to_contain_text("5 students")
+    expect(split.locator(".choice-split li").nth(2)).to_contain_text("3 · 60%")
+    page.screenshot(path=artifacts / "instructor-overview.png", full_page=True)
+    split.screenshot(path=artifacts / "instructor-dilemma.png")
+    memory.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "instructor-overview-top.png", full_page=False)
+    assert console_errors == []
+
+
+def test_engine_question_in_the_real_lesson(
+    page: Page, rnn_server: tuple[str, str], artifacts: Path
+) -> None:
+    base, _ = rnn_server
+    page.goto(f"{base}/register?next=/lessons/rnn")
+    page.get_by_label("Username").fill("ada")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    form = page.locator("form#q-compute-h1-2-unit")
+    expect(form.locator("table.matrix caption")).to_have_text(
+        ["W_ih", "b_ih", "W_hh", "b_hh", "h_0", "x_1"]
+    )
+    form.get_by_label("h₁[1]").fill("0.5")
+    form.get_by_label("h₁[2]").fill("0.5")
+    form.get_by_role("button", name="Check answer").click()
+    expect(form.locator(".feedback")).to_contain_text("Not quite.")
+    expect(form.locator(".attempts")).to_have_text("Used 1 of 3 tries · 2 left")
+    form.scroll_into_view_if_needed()
+    page.screenshot(path=artifacts / "engine-question.png", full_page=False)

@@ -339,9 +339,13 @@ def test_instructor_page_and_stats(
     single = next(q for q in lesson["questions"] if q["id"] == "single")
     assert single["attempts"] == 2 and single["students"] == 1
     assert single["percent_correct"] == 50.0 and single["first_try_correct"] == 0.0
-    assert single["common_wrong"] == [{"answer": "The weights", "count": 1}]
+    assert single["common_wrong"] == [
+        {"answer": "The weights", "count": 1, "misconceptions": ["SECRET-single-misconception"]}
+    ]
     soup = BeautifulSoup(teacher.get("/instructor").text, "html.parser")
-    assert "The weights (1)" in soup.select_one("tr[data-question=single]").text  # type: ignore[union-attr]
+    wrong = soup.select_one("tr[data-question=single] .wrong-answers li")
+    assert wrong is not None
+    assert " ".join(wrong.text.split()) == "The weights ×1 SECRET-single-misconception"
 
 
 def test_wrong_answers_fixture_really_is_wrong() -> None:
