@@ -142,7 +142,7 @@ export class StepperWidget {
       this.equation,
       h("p", { class: "st-note", text: "Click a cell (or press ↑/↓ in the stepper) to pick another unit. Hover a number for its exact value." }));
     this.grids = h("div", { class: "st-grids" }, this.grid.el, this.editGrid.el);
-    const body = h("div", { class: "st-body" },
+    const body = this.body = h("div", { class: "st-body" },
       h("div", { class: "st-main" }, this.xLabel, this.grids, stateLegend()),
       this.predictions.el);
 
@@ -304,6 +304,7 @@ export class StepperWidget {
       this.parade.build(trace.input, this.lanes(), s.cell, this.locked.has("cell") || this.locked.has("lanes"));
     }
     this.grid.build(trace.cell, trace.hidden_size);
+    this.body.classList.toggle("dense", trace.hidden_size > 16); // many units: the grid takes the full width
     this.edited = editedRun(trace);
     this.editGrid.el.hidden = !this.edited;
     this.grid.title.hidden = !this.edited;
