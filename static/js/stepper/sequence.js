@@ -53,19 +53,23 @@ export class SequenceStrip {
 
   /** Paint step t: the meter row from influence[t] (may be null while loading) and the fork. */
   update(t, influenceRow, divergence, forkStep) {
+    const from = this.current;
     for (let k = 0; k < this.items.length; k++) {
       const { tile, meter, diff } = this.items[k];
       const past = k <= t;
-      tile.classList.toggle("future", !past);
-      tile.classList.toggle("now", k === t);
-      tile.classList.toggle("forked", k === forkStep);
+      // classes change only between the old and the new step (and on a fresh strip)
+      if (from < 0 || (k >= Math.min(from, t) && k <= Math.max(from, t))) {
+        tile.classList.toggle("future", !past);
+        tile.classList.toggle("now", k === t);
+      }
+      if (tile.classList.contains("forked") !== (k === forkStep)) tile.classList.toggle("forked");
       if (past && influenceRow) {
         const v = influenceRow[k];
         const c = influenceColour(v);
         meter.style.background = c.fill;
-        meter.classList.toggle("over", c.pos > 1);
+        if (meter.classList.contains("over") !== c.pos > 1) meter.classList.toggle("over");
         meter.dataset.value = String(v);
-      } else {
+      } else if (meter.dataset.value != null) {
         meter.style.background = "";
         meter.classList.remove("over");
         delete meter.dataset.value;
@@ -75,7 +79,7 @@ export class SequenceStrip {
         diff.style.transform = `scaleY(${Math.min(1, d / 2)})`;
         diff.hidden = false;
         diff.dataset.value = String(d);
-      } else {
+      } else if (!diff.hidden) {
         diff.hidden = true;
       }
     }
