@@ -226,7 +226,15 @@ class DilemmasFile(Strict):
 
 Cell = Literal["rnn", "lstm", "gru"]
 Control = Literal[
-    "cell", "hidden_size", "weight_scale", "input", "seed", "fork", "predict", "lanes"
+    "cell",
+    "hidden_size",
+    "weight_scale",
+    "memory_bias",
+    "input",
+    "seed",
+    "fork",
+    "predict",
+    "lanes",
 ]
 
 
@@ -237,6 +245,7 @@ class StepperConfig(Strict):
     hidden_size: Annotated[int, Field(ge=1, le=64)] = 4
     input: Annotated[str, Field(min_length=1, max_length=200)] = "hello"
     weight_scale: Annotated[float, Field(ge=0, le=10)] = 1.0
+    memory_bias: Annotated[float, Field(ge=-5, le=5)] = 0.0  # LSTM forget / GRU update gate bias
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     view: Literal["stepper", "parade", "train"] = "stepper"
     locked: list[Control] = Field(default_factory=list)

@@ -323,3 +323,26 @@ def test_every_control_has_a_name_and_the_stepper_takes_focus(
     outline = stage.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline != "none"  # a visible focus ring when reached with the keyboard
     assert console_errors == []
+
+
+def test_memory_bias_lets_the_lstm_lane_remember(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
+    root = open_widget(page, live_server, VARIANTS)
+    bias = root.locator(".st-field", has_text="Memory bias").locator("input[type=range]")
+    bias.fill("3")
+    expect(page).to_have_url(re.compile(r"variants-rnn-stepper-1\.bias=3"), timeout=3000)
+    root.locator(".st-stage").focus()
+    page.keyboard.press("End")
+
+    def first_float(cell: str) -> float:
+        lane = root.locator(f'.st-lane[data-cell="{cell}"]')
+        return float(lane.locator(".st-float").first.get_attribute("data-value") or "nan")
+
+    api = trace(page, live_server, cell="lstm", hidden_size=4, input="a long parade of floats",
+                seed=0, weight_scale=1.0, memory_bias=3.0)  # fmt: skip
+    expect(root.locator('.st-lane[data-cell="lstm"] .st-float').first).to_have_attribute(
+        "data-value", str(api["influence"][-1][0])
+    )
+    assert first_float("lstm") > 1e4 * first_float("rnn")
+    assert console_errors == []

@@ -62,6 +62,12 @@ export class NetworkControls {
       oninput: () => { this.scaleOut.textContent = (+this.scale.value).toFixed(2); onChange({ ws: +this.scale.value }, true); } });
     this.scaleOut = h("output", { class: "st-out-val" });
 
+    this.bias = h("input", { type: "range", min: -2, max: 5, step: 0.5, disabled: isLocked("memory_bias"),
+      oninput: () => { this.biasOut.textContent = (+this.bias.value).toFixed(1); onChange({ mb: +this.bias.value }, true); } });
+    this.biasOut = h("output", { class: "st-out-val" });
+    // A plain RNN has no gate to bias: hide the slider where the lesson fixes the cell to rnn.
+    const showBias = show("memory_bias") && !(isLocked("cell") && state.cell === "rnn");
+
     this.seed = h("input", { type: "number", min: 0, max: 2 ** 31 - 1, step: 1, inputmode: "numeric",
       disabled: isLocked("seed"), onchange: () => {
         const v = Math.max(0, Math.min(2 ** 31 - 1, Math.floor(+this.seed.value || 0)));
@@ -82,6 +88,7 @@ export class NetworkControls {
       show("cell") ? cellBox : null,
       show("hidden_size") ? field(h("span", {}, "Hidden units ", this.hiddenOut), this.hidden, { locked: isLocked("hidden_size") }) : null,
       show("weight_scale") ? field(h("span", {}, "Weight scale ", this.scaleOut), this.scale, { locked: isLocked("weight_scale"), hint: "multiplies W_hh" }) : null,
+      showBias ? field(h("span", {}, "Memory bias ", this.biasOut), this.bias, { locked: isLocked("memory_bias"), hint: "opens the LSTM forget / GRU update gate" }) : null,
       show("seed") ? field("Seed", h("span", { class: "st-seed" }, this.seed, reseed), { locked: isLocked("seed"), target: this.seed }) : null,
       show("input") ? h("div", { class: "st-field st-input-field" },
         h("label", { for: this.input.id = uid("in") }, "Input sequence", isLocked("input") ? lockMark() : null),
@@ -113,6 +120,8 @@ export class NetworkControls {
     if (state.ws > +this.scale.max) this.scale.max = String(MAX_SCALE);
     this.scale.value = state.ws;
     this.scaleOut.textContent = state.ws.toFixed(2);
+    this.bias.value = state.mb;
+    this.biasOut.textContent = state.mb.toFixed(1);
     this.seed.value = state.seed;
     if (document.activeElement !== this.input) this.input.value = this.submitted = state.input;
   }

@@ -34,6 +34,7 @@ function initialState(config, url, locked) {
     H: open("hidden_size") ? clamp(int(url.hidden, config.hidden_size), 1, 64) : config.hidden_size,
     ws: open("weight_scale") ? clamp(num(url.scale, config.weight_scale), 0, MAX_SCALE) : config.weight_scale,
     seed: open("seed") ? clamp(int(url.seed, config.seed), 0, 2 ** 31 - 1) : config.seed,
+    mb: open("memory_bias") ? clamp(num(url.bias, config.memory_bias ?? 0), -5, 5) : (config.memory_bias ?? 0),
     input: config.input,
     t: 0,
     unit: 0,
@@ -189,7 +190,7 @@ export class StepperWidget {
     Object.assign(s, patch);
     if (patch.H != null) s.unit = clamp(s.unit, 0, s.H - 1);
     if (patch.input != null) s.t = clamp(s.t, 0, s.input.length - 1);
-    const network = ["cell", "H", "ws", "seed", "input"].some((k) => patch[k] != null && patch[k] !== before[k]);
+    const network = ["cell", "H", "ws", "mb", "seed", "input"].some((k) => patch[k] != null && patch[k] !== before[k]);
     if (network && !patch.forks) {
       const kept = validForks(s.forks, s);
       if (kept.length !== s.forks.length) this.say(`Edits that no longer fit the network were removed.`);
@@ -214,7 +215,7 @@ export class StepperWidget {
 
   urlEntries() {
     const s = this.state;
-    const e = { view: s.view, cell: s.cell, hidden: s.H, scale: s.ws, seed: s.seed, input: s.input,
+    const e = { view: s.view, cell: s.cell, hidden: s.H, scale: s.ws, bias: s.mb, seed: s.seed, input: s.input,
       step: s.t + 1, unit: s.unit };
     if (s.forks.length) e.fork = encodeForks(s.forks);
     if (s.predict) e.predict = 1;
@@ -256,7 +257,7 @@ export class StepperWidget {
   async refresh() {
     const s = this.state;
     if (s.view === "train" || !this.visible) return;
-    const base = { hidden_size: s.H, input: s.input, seed: s.seed, weight_scale: s.ws };
+    const base = { hidden_size: s.H, input: s.input, seed: s.seed, weight_scale: s.ws, memory_bias: s.mb };
     const main = { cell: s.cell, ...base, overrides: s.forks, include_influence: true, include_params: true };
     const others = s.view === "parade" ? this.lanes().filter((c) => c !== s.cell) : [];
     this.abort?.abort();
