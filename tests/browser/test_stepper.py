@@ -294,7 +294,7 @@ def test_screenshots_laptop_and_phone(
                 root.locator(".st-stage").focus()
                 page.keyboard.press("ArrowRight")
                 page.keyboard.press("ArrowRight")
-            page.wait_for_timeout(400)  # let the parade finish moving
+            page.wait_for_timeout(900)  # let the parade finish sliding
             name = widget.lstrip("#").replace("-rnn-stepper", "")
             root.screenshot(path=artifacts / f"stepper-{name}-{width}.png")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
