@@ -34,6 +34,7 @@ def test_register_answer_and_see_progress(
     expect(page.locator(".site-nav .who")).to_have_text("ada")
 
     # Right on the first try: feedback appears in place (quiz.js), with the explanation.
+    expect(page.locator("form#q-single[data-enhanced]")).to_have_count(1)  # quiz.js has loaded
     single = page.locator("form#q-single")
     single.get_by_label("The hidden state").check()
     single.get_by_role("button", name="Check answer").click()
@@ -67,6 +68,7 @@ def test_register_answer_and_see_progress(
     expect(tf.locator(".feedback")).not_to_contain_text("SECRET-tf-explanation")
     expect(tf.get_by_label("True")).to_be_checked()
     # Finishing it after the reload keeps the summary in step (quiz.js).
+    expect(page.locator("form#q-tf[data-enhanced]")).to_have_count(1)
     tf.get_by_label("False").check()
     tf.get_by_role("button", name="Check answer").click()
     expect(tf.locator(".feedback")).to_contain_text("SECRET-tf-explanation")
@@ -183,7 +185,7 @@ def test_engine_question_in_the_real_lesson(
     page.get_by_label("Username").fill("ada")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
-    form = page.locator("form#q-compute-h1-2-unit")
+    form = page.locator("form#q-compute-h1-2-unit[data-enhanced]")  # quiz.js has loaded
     expect(form.locator("table.matrix caption")).to_have_text(
         ["W_ih", "b_ih", "W_hh", "b_hh", "h_0", "x_1"]
     )
