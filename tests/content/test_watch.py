@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.main import create_app
+from tests.conftest import log_in_instructor
 
 
 def wait_for(check: Callable[[], bool], seconds: float = 10.0) -> bool:
@@ -30,7 +31,9 @@ def test_running_server_picks_up_edits_and_survives_bad_ones(
     def title() -> str:
         return str(client.get("/api/lessons/mini").json()["title"])
 
-    with TestClient(create_app(live)) as client:
+    app = create_app(live)
+    with TestClient(app) as client:
+        log_in_instructor(client, app)  # lesson-file problems are listed for instructors
         assert title() == "Mini lesson"
         md = folder / "lesson.md"
         md.write_text(md.read_text().replace("title: Mini lesson", "title: Edited live"))
