@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 from threadpoolctl import threadpool_limits
 
 from app import db as database
@@ -141,6 +142,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             return JSONResponse({"detail": message}, status_code=status)
         return _error_page(request, status, message)
 
+    # Lesson pages (MathML), scripts and traces are text that shrinks 3-5x; a client that
+    # does not ask for gzip (a benchmark, curl) gets the plain bytes.
+    app.add_middleware(GZipMiddleware, minimum_size=1000)
     app.add_middleware(
         CSRFMiddleware,
         secret=settings.secret_key,

@@ -38,3 +38,21 @@ def test_unexpected_errors_show_a_plain_page_without_a_traceback(settings: Setti
     assert r.status_code == 500
     assert "secret internals" not in r.text and "Traceback" not in r.text
     assert "unexpected problem" in r.text
+
+
+def test_pages_and_traces_are_compressed_for_clients_that_ask(client: TestClient) -> None:
+    page = client.get("/lessons/rnn", headers={"accept-encoding": "gzip"})
+    assert page.headers["content-encoding"] == "gzip"
+    assert int(page.headers["content-length"]) < len(page.content) / 3  # httpx inflated it
+    plain = client.get("/lessons/rnn", headers={"accept-encoding": "identity"})
+    assert "content-encoding" not in plain.headers and plain.text == page.text
+
+
+def test_the_training_stream_still_streams_when_compressed(client: TestClient) -> None:
+    body = {"task": "remember_first", "hidden_size": 4, "parade_length": 3, "steps": 4,
+            "log_every": 1}  # fmt: skip
+    with client.stream("POST", "/api/engine/train", json=body,
+                       headers={"accept-encoding": "gzip"}) as r:  # fmt: skip
+        lines = [line for line in r.iter_lines() if line]
+    assert [line.split(",")[0] for line in lines][:2] == ['{"event":"start"', '{"event":"progress"']
+    assert len(lines) == 6
