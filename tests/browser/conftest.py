@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from app.config import PROJECT_ROOT
+from tests.db_fixtures import running_server
 
 CHROMIUM = os.environ.get("PARADE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -35,12 +31,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.browser)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
@@ -51,36 +41,8 @@ def artifacts() -> Path:
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL of `parade serve` running on a free port, with the repo's lessons."""
     data = tmp_path_factory.mktemp("live")
-    port = _free_port()
-    env = {
-        **os.environ,
-        "PARADE_LESSONS_DIR": str(PROJECT_ROOT / "lessons"),
-        "PARADE_DATABASE_URL": f"sqlite:///{data / 'parade.db'}",
-        "PARADE_SECRET_KEY": "browser-test-secret-" + "x" * 32,
-        "PARADE_WATCH_LESSONS": "false",
-    }
-    log = (data / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError((data / "server.log").read_text())
-            time.sleep(0.1)
-        yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
+    with running_server(PROJECT_ROOT / "lessons", f"sqlite:///{data / 'parade.db'}", data) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
