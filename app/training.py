@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
@@ -87,3 +90,48 @@ def run_training(req: TrainRequest, default_text: str) -> Iterator[dict[str, Any
         if time.monotonic() > deadline:
             yield {"event": "end", "reason": "time limit", "step": progress.step}
             return
+
+
+class _FinishedRuns:
+    """The records of recently finished runs: a run is deterministic for its request, so an
+    identical request replays them instead of training again. Runs cut short (time limit,
+    client gone) are not kept. A cache of computations, not per-user state."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self.hits = 0
+        self._runs: OrderedDict[str, list[dict[str, Any]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> list[dict[str, Any]] | None:
+        with self._lock:
+            records = self._runs.get(key)
+            if records is not None:
+                self._runs.move_to_end(key)
+                self.hits += 1
+            return records
+
+    def put(self, key: str, records: list[dict[str, Any]]) -> None:
+        with self._lock:
+            self._runs[key] = records
+            while len(self._runs) > self.size:
+                self._runs.popitem(last=False)
+
+
+finished_runs = _FinishedRuns(size=64)
+
+
+def cached_training(req: TrainRequest, default_text: str) -> Iterator[dict[str, Any]]:
+    """Yield the run's records: replayed when this very run finished before, else trained."""
+    text = req.text or default_text if req.task == "next_char" else ""
+    key = hashlib.sha256(f"{req.model_dump_json()}\n{text}".encode()).hexdigest()
+    records = finished_runs.get(key)
+    if records is not None:
+        yield from records
+        return
+    records = []
+    for record in run_training(req, default_text):
+        records.append(record)
+        yield record
+    if records[-1].get("reason") == "finished":
+        finished_runs.put(key, records)

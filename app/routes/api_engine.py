@@ -13,7 +13,7 @@ from fastapi.responses import Response, StreamingResponse
 from app.content.store import Snapshot
 from app.deps import LessonsDep
 from app.simulation import TraceRequest, run_trace
-from app.training import TrainRequest, run_training
+from app.training import TrainRequest, cached_training
 
 router = APIRouter(prefix="/api/engine", tags=["engine"])
 
@@ -86,7 +86,7 @@ def _lesson_text(lessons: Snapshot) -> str:
                      "content": {"application/x-ndjson": {}}}},
 )  # fmt: skip
 def train(req: TrainRequest, lessons: LessonsDep) -> StreamingResponse:
-    records = run_training(req, _lesson_text(lessons))
+    records = cached_training(req, _lesson_text(lessons))
     lines = (orjson.dumps(r) + b"\n" for r in records)
     return StreamingResponse(lines, media_type="application/x-ndjson",
                              headers={"Cache-Control": "no-store"})  # fmt: skip

@@ -195,3 +195,27 @@ def test_memory_bias_opens_the_remembering_gate_and_memory_lasts(
 def test_memory_bias_is_bounded(client: TestClient) -> None:
     r = client.post("/api/engine/trace", json={"cell": "lstm", "memory_bias": 6})
     assert r.status_code == 422
+
+
+def test_a_finished_run_is_replayed_for_the_same_request(client: TestClient) -> None:
+    from app.training import finished_runs
+
+    body = {"task": "remember_first", "hidden_size": 4, "parade_length": 3, "steps": 6,
+            "log_every": 2, "seed": 12345}  # fmt: skip
+    first = train_records(client, **body)
+    hits = finished_runs.hits
+    assert train_records(client, **body) == first
+    assert finished_runs.hits == hits + 1
+    other = train_records(client, **{**body, "seed": 54321})  # a different run trains
+    assert finished_runs.hits == hits + 1 and other != first
+
+
+def test_a_run_cut_short_is_not_replayed(client: TestClient) -> None:
+    from app.training import finished_runs
+
+    body = {"task": "next_char", "steps": 2000, "log_every": 1, "max_seconds": 0.1,
+            "seed": 777}  # fmt: skip
+    assert train_records(client, **body)[-1]["reason"] == "time limit"
+    hits = finished_runs.hits
+    assert train_records(client, **body)[-1]["reason"] == "time limit"
+    assert finished_runs.hits == hits
