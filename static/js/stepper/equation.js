@@ -20,8 +20,13 @@ function preactivation(params, row, tok, hPrev) {
   };
 }
 
-/** Return every number of unit u's update at step t, and whether it matches the API's h_t. */
-export function unitUpdate(run, t, u) {
+/**
+ * Return every number of unit u's update at step t, and whether it matches the API's h_t.
+ * `edits` are the student's overrides of this unit at this step (a forked run): the engine
+ * applies them after the equation (forget gate, then c, then h), and so do we, keeping what
+ * the equation alone gave in `computed` so the panel can show both.
+ */
+export function unitUpdate(run, t, u, edits = []) {
   const H = run.hidden_size;
   const tok = run.tokens[t];
   const hPrev = t === 0 ? run.h0 : run.h[t - 1];
@@ -29,7 +34,7 @@ export function unitUpdate(run, t, u) {
   for (const [gi, name] of GATE_ROWS[run.cell].entries()) {
     gates[name] = preactivation(run.params, gi * H + u, tok, hPrev);
   }
-  const out = { cell: run.cell, t, u, char: run.input[t], gates, hPrev: hPrev[u] };
+  const out = { cell: run.cell, t, u, char: run.input[t], gates, hPrev: hPrev[u], edits, computed: {} };
   if (run.cell === "rnn") {
     const g = gates.a;
     out.a = g.x + g.b_ih + g.recurrent + g.b_hh;
@@ -46,7 +51,11 @@ export function unitUpdate(run, t, u) {
     out.g = act("g", Math.tanh);
     out.o = act("o", sigmoid);
     out.cPrev = t === 0 ? run.c0[u] : run.c[t - 1][u];
+    const forget = edits.find((e) => e.target === "forget");
+    if (forget) [out.computed.f, out.f] = [out.f, forget.value];
     out.c = out.f * out.cPrev + out.i * out.g;
+    const cEdit = edits.find((e) => e.target === "c");
+    if (cEdit) [out.computed.c, out.c] = [out.c, cEdit.value];
     out.h = out.o * Math.tanh(out.c);
   } else {
     const { r: R, z: Z, n: Nn } = gates;
@@ -58,8 +67,14 @@ export function unitUpdate(run, t, u) {
     out.n = Math.tanh(out.pre.n);
     out.h = (1 - out.z) * out.n + out.z * out.hPrev;
   }
+  const hEdit = edits.find((e) => e.target === "h");
+  if (hEdit) [out.computed.h, out.h] = [out.h, hEdit.value];
   out.engineH = run.h[t][u];
   out.matches = Math.abs(out.h - out.engineH) < 1e-9;
+  if (run.cell === "lstm") {
+    out.engineC = run.c[t][u];
+    out.matches &&= Math.abs(out.c - out.engineC) < 1e-9;
+  }
   return out;
 }
 
@@ -83,31 +98,41 @@ function sumHtml(p, weightName) {
   return `<span class="eq-sum" title="${escapeHtml(label || `Σ over ${p.terms.length} units`)}">[${parts.join(" + ")}${more}] = ${num(p.recurrent)}</span>`;
 }
 
-function gateLine(name, p, label, fn, value, pre, xName) {
-  return `<div class="eq-line"><span class="eq-lhs">${label}</span> = ${fn}(${num(p.x)} + ${paren(p.b_ih)} + ${sumHtml(p, `W_h${name}`)} + ${paren(p.b_hh)}) = ${fn}(${num(pre)}) = ${num(value, 4, "eq-result")}</div>
+/** A result the student may have overridden: the equation's value, then "→ your edit". */
+function result(value, computed, d = 4, cls = "") {
+  if (computed === undefined) return num(value, d, cls);
+  return `${num(computed, d, "eq-computed")} <span class="eq-edit" title="Your edit replaces what the equation gives">→ your edit ${num(value, d, `eq-edited ${cls}`)}</span>`;
+}
+
+function gateLine(name, p, label, fn, value, pre, xName, computed) {
+  return `<div class="eq-line"><span class="eq-lhs">${label}</span> = ${fn}(${num(p.x)} + ${paren(p.b_ih)} + ${sumHtml(p, `W_h${name}`)} + ${paren(p.b_hh)}) = ${fn}(${num(pre)}) = ${result(value, computed, 4, "eq-result")}</div>
   <div class="eq-key">${xName}</div>`;
 }
 
-/** Return the HTML of unit u's update equation with the numbers filled in. */
-export function equationHtml(up) {
+const EDIT_TEXT = { h: "h<sub>t</sub>", c: "the cell state c<sub>t</sub>", forget: "the forget gate f<sub>t</sub>" };
+
+/** Return the HTML of unit u's update equation with the numbers filled in; `run` names the run. */
+export function equationHtml(up, run = "") {
   const u = up.u;
   const ch = escapeHtml(glyph(up.char));
-  const head = `<p class="eq-head">Unit <strong>${u}</strong> at step <strong>${up.t + 1}</strong>, input “<code>${ch}</code>”</p>`;
+  const which = run ? `<span class="eq-run">${escapeHtml(run)}</span> · ` : "";
+  const head = `<p class="eq-head">${which}Unit <strong>${u}</strong> at step <strong>${up.t + 1}</strong>, input “<code>${ch}</code>”</p>`;
+  const c = up.computed;
   let body;
   if (up.cell === "rnn") {
     const p = up.gates.a;
     body = `<div class="eq-sym">h<sub>t</sub>[${u}] = tanh( W<sub>ih</sub>[${u}, ‘${ch}’] + b<sub>ih</sub>[${u}] + Σ<sub>j</sub> W<sub>hh</sub>[${u},j]·h<sub>t−1</sub>[j] + b<sub>hh</sub>[${u}] )</div>
       <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = tanh( ${num(p.x)} + ${paren(p.b_ih)} + ${sumHtml(p, "W_hh")} + ${paren(p.b_hh)} )</div>
-      <div class="eq-line"><span class="eq-lhs"></span> = tanh( ${num(up.a)} ) = ${num(up.h, 4, "eq-result")}</div>`;
+      <div class="eq-line"><span class="eq-lhs"></span> = tanh( ${num(up.a)} ) = ${result(up.h, c.h, 4, "eq-result")}</div>`;
   } else if (up.cell === "lstm") {
     const g = up.gates;
     body = `<div class="eq-sym">gate = σ or tanh( W<sub>i·</sub>[${u}, ‘${ch}’] + b<sub>i·</sub> + Σ<sub>j</sub> W<sub>h·</sub>[${u},j]·h<sub>t−1</sub>[j] + b<sub>h·</sub> ), then c<sub>t</sub> = f·c<sub>t−1</sub> + i·g, h<sub>t</sub> = o·tanh(c<sub>t</sub>)</div>
       ${gateLine("i", g.i, `i<sub>t</sub>[${u}]`, "σ", up.i, up.pre.i, "input gate: how much of the candidate g to write")}
-      ${gateLine("f", g.f, `f<sub>t</sub>[${u}]`, "σ", up.f, up.pre.f, "forget gate: how much of c<sub>t−1</sub> to keep")}
+      ${gateLine("f", g.f, `f<sub>t</sub>[${u}]`, "σ", up.f, up.pre.f, "forget gate: how much of c<sub>t−1</sub> to keep", c.f)}
       ${gateLine("g", g.g, `g<sub>t</sub>[${u}]`, "tanh", up.g, up.pre.g, "candidate: what to write")}
       ${gateLine("o", g.o, `o<sub>t</sub>[${u}]`, "σ", up.o, up.pre.o, "output gate: how much of the memory to show")}
-      <div class="eq-line"><span class="eq-lhs">c<sub>t</sub>[${u}]</span> = f·c<sub>t−1</sub> + i·g = ${num(up.f)}·${paren(up.cPrev)} + ${num(up.i)}·${paren(up.g)} = ${num(up.c, 4)}</div>
-      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = o·tanh(c<sub>t</sub>) = ${num(up.o)}·tanh(${num(up.c)}) = ${num(up.h, 4, "eq-result")}</div>`;
+      <div class="eq-line"><span class="eq-lhs">c<sub>t</sub>[${u}]</span> = f·c<sub>t−1</sub> + i·g = ${num(up.f)}·${paren(up.cPrev)} + ${num(up.i)}·${paren(up.g)} = ${result(up.c, c.c)}</div>
+      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = o·tanh(c<sub>t</sub>) = ${num(up.o)}·tanh(${num(up.c)}) = ${result(up.h, c.h, 4, "eq-result")}</div>`;
   } else {
     const g = up.gates;
     const n = g.n;
@@ -116,10 +141,17 @@ export function equationHtml(up) {
       ${gateLine("z", g.z, `z<sub>t</sub>[${u}]`, "σ", up.z, up.pre.z, "update gate: how much of h<sub>t−1</sub> to keep")}
       <div class="eq-line"><span class="eq-lhs">n<sub>t</sub>[${u}]</span> = tanh( ${num(n.x)} + ${paren(n.b_ih)} + ${num(up.r)}·(${sumHtml(n, "W_hn")} + ${paren(n.b_hh)}) ) = tanh(${num(up.pre.n)}) = ${num(up.n, 4)}</div>
       <div class="eq-key">candidate: the new content</div>
-      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = (1 − ${num(up.z)})·${paren(up.n)} + ${num(up.z)}·${paren(up.hPrev)} = ${num(up.h, 4, "eq-result")}</div>`;
+      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = (1 − ${num(up.z)})·${paren(up.n)} + ${num(up.z)}·${paren(up.hPrev)} = ${result(up.h, c.h, 4, "eq-result")}</div>`;
   }
+  const edits = up.edits.map((e) => EDIT_TEXT[e.target]);
+  const note = edits.length
+    ? `<p class="eq-override">Your edit is applied at this step: the edited run takes ${edits.join(" and ")} of unit ${u} from the fork, not from the equation (marked “→ your edit”)${
+      up.cell === "lstm" && c.h === undefined ? "; the rest of the step is recomputed from it" : ""}. Every later step starts from the edited values.</p>`
+    : "";
+  const engineC = up.engineC === undefined ? "" : ` and c<sub>t</sub>[${u}] = ${fmt(up.engineC, 4)}`;
+  const what = edits.length ? "with your edit, matches" : "matches";
   const check = up.matches
-    ? `<p class="eq-check ok" title="Recomputed here from the weights: ${up.h}; the engine's h_t: ${up.engineH}">✓ Matches the engine's h<sub>t</sub>[${u}] = ${fmt(up.engineH, 4)}</p>`
+    ? `<p class="eq-check ok" title="Recomputed here from the weights: ${up.h}; the engine's h_t: ${up.engineH}">✓ ${what[0].toUpperCase()}${what.slice(1)} the engine's h<sub>t</sub>[${u}] = ${fmt(up.engineH, 4)}${engineC}</p>`
     : `<p class="eq-check bad">✗ Recomputed ${up.h}, but the engine says ${up.engineH}</p>`;
-  return head + body + check;
+  return head + body + note + check;
 }

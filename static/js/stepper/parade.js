@@ -138,3 +138,51 @@ export class Parade {
     this.chart.mark(t + 1, this.series.map((s) => ({ colour: s.colour, y: s.points[t][1] })));
   }
 }
+
+/** The memory bias that opens untrained gates: f = σ(0 + 3) ≈ 0.95 instead of σ(0) = 0.5. */
+export const REMEMBERING_BIAS = 3;
+
+const mean = (rows) => {
+  let sum = 0;
+  let n = 0;
+  for (const row of rows) for (const v of row) { sum += v; n += 1; }
+  return n ? sum / n : NaN;
+};
+
+/**
+ * Why untrained gated cells forget, and one click to give them the head start training
+ * finds: memory bias 3 (added to the LSTM forget / GRU update gate bias).
+ */
+export class MemoryHint {
+  /** onBias(value) sets the widget's memory bias. */
+  constructor({ onBias }) {
+    this.text = h("p", { class: "st-memory-text" });
+    this.gates = h("p", { class: "st-memory-gates" });
+    this.button = h("button", { type: "button", class: "st-memory-btn",
+      text: `Start the gates remembering (memory bias ${REMEMBERING_BIAS})`,
+      onclick: () => onBias(this.remembering ? 0 : REMEMBERING_BIAS) });
+    this.el = h("section", { class: "st-memory", "aria-label": "Why gated cells forget before training" },
+      this.text, this.gates, this.button);
+  }
+
+  /** Explain memory bias `mb` with the runs' real average gates (runs: cell -> trace). */
+  update(mb, runs) {
+    this.remembering = mb >= REMEMBERING_BIAS;
+    const gate = 1 / (1 + Math.exp(-mb)); // the keep gate's value before the input moves it
+    const sig = `σ(${mb}) ≈ ${gate.toFixed(2)}`;
+    const keeps = `${Math.round(gate * 100)}%`;
+    this.el.classList.toggle("on", mb > 0);
+    this.el.dataset.bias = String(mb);
+    this.text.innerHTML = mb > 0
+      ? `<strong>The gates start out ${this.remembering ? "remembering" : "half open"}.</strong> Memory bias ${mb} is added to the bias of the LSTM's forget gate and the GRU's update gate, so they start near ${sig}: each step keeps about ${keeps} of the old memory${this.remembering ? ", and the first float is still there at the end of the parade" : ""}. The RNN has no gate to open: it forgets as before. Training usually finds this by itself; here it is given as a head start.`
+      : `<strong>Why does the LSTM forget almost as fast as the RNN?</strong> These weights are untrained. With PyTorch's starting weights the forget gate (and the GRU's update gate) sits near ${sig}, so each step keeps only about ${keeps} of the memory, and after twenty steps almost nothing of the first float is left. Gates help only once they are open: training learns to open them.`;
+    this.button.textContent = this.remembering
+      ? "Back to untrained gates (memory bias 0)"
+      : `Start the gates remembering (memory bias ${REMEMBERING_BIAS})`;
+    const parts = [];
+    if (runs?.lstm) parts.push(["lstm", "the LSTM's forget gate f", mean(runs.lstm.gates.f)]);
+    if (runs?.gru) parts.push(["gru", "the GRU's update gate z", mean(runs.gru.gates.z)]);
+    this.gates.replaceChildren(...(parts.length ? ["In this parade ", ...parts.flatMap(([cell, name, avg], i) => [
+      i ? " and " : "", h("span", { dataset: { gate: cell, value: avg }, text: `${name} averages ${avg.toFixed(2)}` })]), "."] : []));
+  }
+}

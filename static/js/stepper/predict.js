@@ -1,42 +1,108 @@
-// Predict, then reveal: before each step the student guesses whether the selected unit will
-// rise or fall; the step then shows the answer at once, with a running score.
+// Predict, then reveal: before each step the student guesses what the selected unit will do;
+// the step then shows the answer at once, with a running score. Two kinds of guess:
+// "rise": will h rise or fall?  "gate": which gate dominates (LSTM: forget above input, i.e.
+// keep more than write; GRU: update gate z above 0.5, i.e. keep the old state)?
 
-import { fmt, h, spoken } from "./dom.js";
+import { fmt, h, spoken, uid } from "./dom.js";
+
+/** The two answers of a gate guess per cell: [value, button text]. */
+const GATE_ANSWERS = {
+  lstm: [["keep", "Keep: f > i"], ["write", "Write: i > f"]],
+  gru: [["keep", "Keep: z > 0.5"], ["renew", "Renew: z < 0.5"]],
+};
+
+/** Return the truth of a gate guess at step t of `run` for unit u, with the numbers. */
+export function gateTruth(run, t, u) {
+  if (run.cell === "lstm") {
+    const f = run.gates.f[t][u];
+    const i = run.gates.i[t][u];
+    return { answer: f > i ? "keep" : "write", f, i };
+  }
+  const z = run.gates.z[t][u];
+  return { answer: z > 0.5 ? "keep" : "renew", z };
+}
 
 export class PredictPanel {
-  constructor({ onAnswer }) {
-    this.question = h("p", { class: "st-q" });
-    this.rise = h("button", { type: "button", text: "↑ Rise", onclick: () => onAnswer("rise") });
-    this.fall = h("button", { type: "button", text: "↓ Fall", onclick: () => onAnswer("fall") });
+  /** onAnswer(guess) when a guess is made; onKind(kind) when the kind of guess changes. */
+  constructor({ onAnswer, onKind }) {
+    const name = uid("guess");
+    this.kindInputs = [["rise", "Will h rise or fall?"], ["gate", "Which gate dominates?"]].map(([value, text]) => {
+      const input = h("input", { type: "radio", name, value, onchange: () => onKind(value) });
+      return { input, label: h("label", { class: "st-check" }, input, ` ${text}`) };
+    });
+    this.gateNote = h("span", { class: "st-hint", text: "(LSTM and GRU only)" });
+    this.kinds = h("fieldset", { class: "st-q-kinds" },
+      h("legend", { text: "What to predict" }), this.kindInputs.map((k) => k.label), this.gateNote);
+    this.question = h("p", { class: "st-q", id: uid("q") });
+    this.buttons = h("div", { class: "st-q-buttons", role: "group", "aria-labelledby": this.question.id });
+    this.onAnswer = onAnswer;
     this.result = h("p", { class: "st-verdict", "aria-live": "polite" });
     this.score = h("p", { class: "st-score" });
-    this.buttons = h("div", { class: "st-q-buttons" }, this.rise, this.fall);
     this.el = h("section", { class: "st-predict", "aria-label": "Predict, then reveal", hidden: true },
-      this.question, this.buttons, this.result, this.score);
+      this.kinds, this.question, this.buttons, this.result, this.score);
     this.right = 0;
     this.total = 0;
     this.pending = false;
+    this.kind = "rise";
   }
 
-  /** Ask about step t+1 (0-based next) of `run` for unit u. */
-  ask(run, next, u) {
+  /** Show the chosen kind of guess; a plain RNN has no gates, so it can only rise-or-fall. */
+  sync(kind, cell) {
+    const gated = cell !== "rnn";
+    this.kind = gated ? kind : "rise";
+    for (const { input } of this.kindInputs) {
+      input.checked = input.value === this.kind;
+      input.disabled = input.value === "gate" && !gated;
+    }
+    this.gateNote.hidden = gated;
+  }
+
+  /** Ask about step next (0-based) of `run` for unit u; focus the first answer unless told not to. */
+  ask(run, next, u, focus = true) {
     this.pending = true;
-    this.question.textContent = `Step ${next + 1} reads “${spoken(run.input[next])}”. Will unit ${u} of h rise or fall?`;
+    const reads = `Step ${next + 1} reads “${spoken(run.input[next])}”.`;
+    let answers;
+    if (this.kind === "gate" && run.cell === "lstm") {
+      this.question.textContent = `${reads} Will unit ${u}'s forget gate f be larger than its input gate i — keep more of its old memory than it writes?`;
+      answers = GATE_ANSWERS.lstm;
+    } else if (this.kind === "gate") {
+      this.question.textContent = `${reads} Will unit ${u}'s update gate z be above 0.5 — keep more of its old state than it takes from the candidate?`;
+      answers = GATE_ANSWERS.gru;
+    } else {
+      this.question.textContent = `${reads} Will unit ${u} of h rise or fall?`;
+      answers = [["rise", "↑ Rise"], ["fall", "↓ Fall"]];
+    }
+    this.buttons.replaceChildren(...answers.map(([value, text]) => h("button", {
+      type: "button", dataset: { answer: value }, text, onclick: () => this.onAnswer(value),
+    })));
     this.buttons.hidden = false;
-    this.rise.focus();
+    if (focus) this.buttons.firstChild.focus();
   }
 
-  /** Show the verdict for `guess` given h before and after. */
-  reveal(guess, before, after, u) {
+  /** Show the verdict for `guess` about step t of `run` (h went from `before`); return right. */
+  reveal(guess, run, t, u, before) {
     this.pending = false;
-    const went = after >= before ? "rise" : "fall";
-    const right = guess === went;
+    let truth;
+    let text;
+    if (this.kind === "gate") {
+      const g = gateTruth(run, t, u);
+      truth = g.answer;
+      text = run.cell === "lstm"
+        ? `unit ${u}'s forget gate f = ${fmt(g.f, 3)}, input gate i = ${fmt(g.i, 3)}: it ${truth === "keep" ? "kept more than it wrote" : "wrote more than it kept"}.`
+        : `unit ${u}'s update gate z = ${fmt(g.z, 3)}: it ${truth === "keep" ? "kept mostly its old state" : "took mostly the new candidate"}.`;
+    } else {
+      const after = run.h[t][u];
+      truth = after >= before ? "rise" : "fall";
+      text = `unit ${u} ${truth === "rise" ? "rose" : "fell"} from ${fmt(before, 3)} to ${fmt(after, 3)}.`;
+    }
+    const right = guess === truth;
     this.total += 1;
     if (right) this.right += 1;
     this.buttons.hidden = true;
     this.question.textContent = "";
     this.result.className = `st-verdict ${right ? "right" : "wrong"}`;
-    this.result.textContent = `${right ? "✓ Right" : "✗ Not this time"}: unit ${u} ${went === "rise" ? "rose" : "fell"} from ${fmt(before, 3)} to ${fmt(after, 3)}. Press → (or Step forward) for the next guess.`;
+    this.result.dataset.truth = truth;
+    this.result.textContent = `${right ? "✓ Right" : "✗ Not this time"}: at step ${t + 1} ${text} Press → (or Step forward) for the next guess.`;
     this.score.textContent = `Score: ${this.right} of ${this.total}`;
     return right;
   }

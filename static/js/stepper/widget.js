@@ -6,14 +6,14 @@ import { debounce, glyph, h, spoken } from "./dom.js";
 import { equationHtml, unitUpdate } from "./equation.js";
 import { ForkPanel, decodeForks, encodeForks } from "./fork.js";
 import { Predictions } from "./output.js";
-import { CELL_NAMES, Parade } from "./parade.js";
+import { CELL_NAMES, MemoryHint, Parade } from "./parade.js";
 import { PredictPanel } from "./predict.js";
 import { icon } from "./icons.js";
 import { editedRun } from "./run.js";
 import { SequenceStrip } from "./sequence.js";
 import { StateGrid, stateLegend } from "./stategrid.js";
 import { NumbersTable, announcement } from "./table.js";
-import { TrainView } from "./train.js";
+import { PRESET, TrainView, parseLengths } from "./train.js";
 import { readUrlState, urlWith, writeUrlState } from "./url.js";
 
 const CELLS = ["rnn", "lstm", "gru"];
@@ -40,6 +40,8 @@ function initialState(config, url, locked) {
     unit: 0,
     forks: [],
     predict: url.predict === "1" && open("predict"),
+    guess: url.guess === "gate" ? "gate" : "rise",
+    eqRun: url.eq === "original" ? "original" : "edited",
     table: url.table === "1",
     speed: SPEEDS.includes(num(url.speed, 1)) ? num(url.speed, 1) : 1,
     train: {
@@ -47,13 +49,18 @@ function initialState(config, url, locked) {
       length: clamp(int(url.length, 10), 2, 200),
       steps: clamp(int(url.steps, 400), 10, 2000),
       lr: clamp(num(url.lr, 0.01), 0.0001, 1),
+      lengths: parseLengths(url.lengths) ?? PRESET.lengths,
+      budget: clamp(int(url.budget, PRESET.steps), 10, 2000),
     },
   };
   if (open("input") && url.input) {
     const { text } = sanitize(url.input);
     if (text) s.input = text;
   }
-  s.t = clamp(int(url.step, 1) - 1, 0, s.input.length - 1);
+  // A parade first shows its last step, where the early floats have (or have not) faded;
+  // Play starts it from the beginning.
+  const first = s.view === "parade" ? s.input.length : 1;
+  s.t = clamp(int(url.step, first) - 1, 0, s.input.length - 1);
   s.unit = clamp(int(url.unit, 0), 0, s.H - 1);
   if (open("fork")) s.forks = validForks(decodeForks(url.fork), s);
   return s;
@@ -129,6 +136,7 @@ export class StepperWidget {
       onPickCell: (cell) => this.set({ cell }),
       onPick: (k) => this.goTo(k, true),
     });
+    this.memoryHint = new MemoryHint({ onBias: (mb) => this.set({ mb }) });
     this.grid = new StateGrid({ onSelect: (unit) => this.set({ unit }) });
     this.editGrid = new StateGrid({ title: "Edited run", onSelect: (unit) => this.set({ unit }) });
     this.editGrid.el.hidden = true;
@@ -138,8 +146,16 @@ export class StepperWidget {
     this.unitInput = h("input", { type: "number", min: 0, step: 1, class: "st-num", "aria-label": "Selected unit",
       onchange: () => this.set({ unit: clamp(Math.round(+this.unitInput.value || 0), 0, this.state.H - 1) }) });
     this.equation = h("div", { class: "st-eq-body" });
+    this.eqRunBtns = ["original", "edited"].map((run) => h("button", {
+      type: "button", class: "st-eq-run", dataset: { run }, text: `${run === "edited" ? "Edited" : "Original"} run`,
+      onclick: () => this.set({ eqRun: run }),
+    }));
+    this.eqToggle = h("div", { class: "st-eq-toggle", role: "group", "aria-label": "Equation of which run", hidden: true },
+      h("span", { text: "Show the numbers of the" }), this.eqRunBtns);
+    this.eqSame = h("p", { class: "st-note st-eq-same", hidden: true });
     const eqBox = h("section", { class: "st-eq", "aria-label": "Update equation of the selected unit" },
       h("h4", {}, "The update of unit ", this.unitInput, " with its numbers"),
+      this.eqToggle, this.eqSame,
       this.equation,
       h("p", { class: "st-note", text: "Click a cell (or press ↑/↓ in the stepper) to pick another unit. Hover a number for its exact value." }));
     this.grids = h("div", { class: "st-grids" }, this.grid.el, this.editGrid.el);
@@ -149,7 +165,10 @@ export class StepperWidget {
 
     // options: fork, predict, table, link
     this.fork = new ForkPanel({ onChange: (forks) => this.set({ forks }) });
-    this.predict = new PredictPanel({ onAnswer: (guess) => this.answer(guess) });
+    this.predict = new PredictPanel({
+      onAnswer: (guess) => this.answer(guess),
+      onKind: (guess) => this.set({ guess }),
+    });
     this.table = new NumbersTable();
     this.predictBox = h("input", { type: "checkbox", onchange: () => this.set({ predict: this.predictBox.checked }) });
     this.tableBox = h("input", { type: "checkbox", onchange: () => this.set({ table: this.tableBox.checked }) });
@@ -172,7 +191,7 @@ export class StepperWidget {
     this.stage = h("div", {
       class: "st-stage", tabindex: "0", "aria-keyshortcuts": "ArrowLeft ArrowRight Space Home End ArrowUp ArrowDown",
       "aria-label": "Stepper. Left and right arrows step, Space plays or pauses, Home and End jump, up and down pick a unit.",
-    }, this.sequence.el, this.parade.el, transport, this.predict.el, body, eqBox,
+    }, this.sequence.el, this.parade.el, this.memoryHint.el, transport, this.predict.el, body, eqBox,
     this.hidden.has("fork") ? null : this.fork.el, this.table.el);
     this.trainView = new TrainView({ widget: this });
     this.stepPanel = h("div", { class: "st-step-panel" }, this.controls.el, this.status, this.error, this.stage, options);
@@ -201,6 +220,7 @@ export class StepperWidget {
     this.sync();
     if (refetch) this.refresh();
     else this.render();
+    if (!refetch && (patch.unit != null || patch.guess != null)) this.askAgain();
     this.writeUrl();
   }
 
@@ -219,9 +239,15 @@ export class StepperWidget {
       step: s.t + 1, unit: s.unit };
     if (s.forks.length) e.fork = encodeForks(s.forks);
     if (s.predict) e.predict = 1;
+    if (s.guess === "gate") e.guess = "gate";
+    if (s.eqRun === "original" && s.forks.length) e.eq = "original";
     if (s.table) e.table = 1;
     if (s.speed !== 1) e.speed = s.speed;
-    if (s.view === "train") Object.assign(e, { task: s.train.task, length: s.train.length, steps: s.train.steps, lr: s.train.lr });
+    if (s.view === "train") {
+      Object.assign(e, { task: s.train.task, length: s.train.length, steps: s.train.steps, lr: s.train.lr });
+      if (s.train.lengths.join() !== PRESET.lengths.join()) e.lengths = s.train.lengths.join();
+      if (s.train.budget !== PRESET.steps) e.budget = s.train.budget;
+    }
     return e;
   }
 
@@ -235,12 +261,16 @@ export class StepperWidget {
     this.trainView.el.hidden = s.view !== "train";
     this.sequence.el.hidden = s.view !== "stepper";
     this.parade.el.hidden = s.view !== "parade";
+    // Only where a gated lane is on show and the student may change the memory bias.
+    this.memoryHint.el.hidden = s.view !== "parade" || !this.lanes().some((c) => c !== "rnn")
+      || this.locked.has("memory_bias") || this.hidden.has("memory_bias");
     this.controls.sync(s);
     this.speed.value = String(s.speed);
     this.predictBox.checked = s.predict;
     this.tableBox.checked = s.table;
     this.table.el.hidden = !s.table;
     this.predict.el.hidden = !s.predict;
+    this.predict.sync(s.guess, s.cell);
     this.unitInput.max = s.H - 1;
     this.unitInput.value = s.unit;
     if (s.view === "train") this.trainView.sync();
@@ -281,6 +311,7 @@ export class StepperWidget {
       this.rebuild();
       this.render();
       this.announce();
+      this.askAgain();
     } catch (err) {
       if (err.name === "AbortError") return;
       this.error.textContent = err.message || "Something went wrong while computing the steps.";
@@ -303,6 +334,7 @@ export class StepperWidget {
     this.sequence.build(trace.input);
     if (s.view === "parade") {
       this.parade.build(trace.input, this.lanes(), s.cell, this.locked.has("cell") || this.locked.has("lanes"));
+      this.memoryHint.update(trace.memory_bias, this.runs);
     }
     this.grid.build(trace.cell, trace.hidden_size);
     this.body.classList.toggle("dense", trace.hidden_size > 16); // many units: the grid takes the full width
@@ -339,7 +371,7 @@ export class StepperWidget {
         ? `Edited run: the same until step ${this.forkStep + 1}`
         : `Edited run: differs by ‖Δh‖ = ${this.divergence[t].toFixed(3)}`;
     }
-    this.equation.innerHTML = equationHtml(unitUpdate(run, t, unit));
+    this.renderEquation(run, t, unit);
     this.predictions.update(run, t);
     this.table.update(run, t);
     this.scrub.value = String(t + 1);
@@ -349,6 +381,21 @@ export class StepperWidget {
     this.fwdBtn.disabled = this.endBtn.disabled = t === T - 1;
     this.renderTimes.push(performance.now() - t0);
     if (this.renderTimes.length > 500) this.renderTimes.splice(0, 250);
+  }
+
+  /** The selected unit's equation: from the fork step on, of the original or the edited run. */
+  renderEquation(run, t, unit) {
+    const forked = Boolean(this.edited) && t >= this.forkStep;
+    const useEdited = forked && this.state.eqRun === "edited";
+    this.eqToggle.hidden = !forked;
+    for (const b of this.eqRunBtns) b.setAttribute("aria-pressed", String((b.dataset.run === "edited") === useEdited));
+    this.eqSame.hidden = !this.edited || forked;
+    if (this.edited && !forked) {
+      this.eqSame.textContent = `Both runs are identical before step ${this.forkStep + 1}, where your first edit is: this is the equation of either.`;
+    }
+    const edits = useEdited ? (run.overrides || []).filter((o) => o.step === t && o.unit === unit) : [];
+    const label = forked ? (useEdited ? "Edited run" : "Original run") : "";
+    this.equation.innerHTML = equationHtml(unitUpdate(useEdited ? this.edited : run, t, unit, edits), label);
   }
 
   announce() {
@@ -392,10 +439,16 @@ export class StepperWidget {
     const { t, unit } = this.state;
     const run = this.trace;
     this.goTo(t + 1, true);
-    const before = run.h[t][unit];
-    const after = run.h[t + 1][unit];
-    this.predict.reveal(guess, before, after, unit);
+    this.predict.reveal(guess, run, t + 1, unit, run.h[t][unit]);
     this.fwdBtn.focus();
+  }
+
+
+  /** A pending question is asked again when what it is about changed (kind, cell, unit). */
+  askAgain() {
+    if (!this.predict.pending || !this.trace) return;
+    if (this.state.t + 1 < this.T) this.predict.ask(this.trace, this.state.t + 1, this.state.unit, false);
+    else this.predict.idle("");
   }
 
   togglePlay() {
