@@ -107,6 +107,8 @@ def test_changing_the_cell_shows_its_gates(
     api = trace(page, live_server, cell=cell, hidden_size=4, input="a long parade of floats",
                 seed=0, weight_scale=1.0)  # fmt: skip
     root.locator(".st-stage").focus()
+    expect(root.locator(".st-step-label")).to_have_text("23 / 23")  # a parade opens at its end
+    page.keyboard.press("Home")
     page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowRight")
     expect(root.locator(".st-step-label")).to_have_text("3 / 23")
@@ -165,6 +167,7 @@ def test_the_url_reproduces_what_the_student_sees(
     root.locator(".st-tab", has_text="Step through").click()
     expect(root.locator(".st-x")).to_contain_text("GRU")
     root.locator(".st-stage").focus()
+    page.keyboard.press("Home")
     for _ in range(4):
         page.keyboard.press("ArrowRight")
     page.keyboard.press("ArrowDown")
