@@ -21,7 +21,7 @@ from threadpoolctl import threadpool_limits
 from app import db as database
 from app.auth import template_context
 from app.config import Settings, get_settings
-from app.content.store import LessonStore
+from app.content.store import LessonStore, log_snapshot
 from app.content.watch import watch_lessons
 from app.context import ErrorPage
 from app.csrf import CSRFMiddleware
@@ -85,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.lessons = store
     app.state.templates = templates
-    store.reload()  # so the app serves lessons even before (or without) its lifespan
+    log_snapshot(store.reload())  # lessons are served even before (or without) the lifespan
 
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.include_router(health.router)

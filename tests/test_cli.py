@@ -36,7 +36,7 @@ def test_check_prints_path_line_message_and_exits_1(
     )
     assert f"{folder / 'quiz.yaml'}:2: questions.0.prompt: Field required" in lines
     assert all(line.count(":") >= 2 for line in lines)
-    assert "problems found" in result.stderr
+    assert result.stderr.strip() == f"{len(lines)} problems found"  # each once, on stdout
 
 
 def test_check_reads_the_lessons_dir_setting(

@@ -15,6 +15,16 @@ from app.content.seed import load_seed
 log = logging.getLogger("parade.lessons")
 
 
+def log_snapshot(snapshot: Snapshot) -> None:
+    """Log what the server now serves and every problem, for whoever reads the server log."""
+    for source, problems in sorted(snapshot.problems.items()):
+        kept = " (serving the last good version)" if source in snapshot.stale else ""
+        for problem in problems:
+            log.warning("%s%s", problem, kept)
+    log.info("serving %d lessons, %d problems", len(snapshot.lessons),
+             len(snapshot.all_problems()))  # fmt: skip
+
+
 def lesson_sources(root: Path) -> list[Path]:
     """Return the lesson folders and seed .txt files directly in `root`, sorted."""
     if not root.is_dir():
@@ -42,6 +52,7 @@ class Snapshot:
 
     lessons: dict[str, Lesson] = field(default_factory=dict)
     problems: dict[Path, list[LessonProblem]] = field(default_factory=dict)
+    stale: frozenset[Path] = frozenset()  # sources with problems whose last good version is kept
 
     def ordered(self) -> list[Lesson]:
         return sorted(self.lessons.values(), key=lambda lesson: (lesson.order, lesson.title))
@@ -69,7 +80,6 @@ class LessonStore:
             problems: dict[Path, list[LessonProblem]] = {}
             sources = lesson_sources(self.root)
             for gone in set(self._good) - set(sources):
-                log.info("lesson source removed: %s", gone)
                 del self._good[gone]
             for source in sources:
                 try:
@@ -77,13 +87,11 @@ class LessonStore:
                     self._check_deleted_files(lesson, self._good.get(source))
                 except LessonFileError as exc:
                     problems[source] = exc.problems
-                    kept = " (serving the last good version)" if source in self._good else ""
-                    for p in exc.problems:
-                        log.warning("%s%s", p, kept)
                     continue
                 self._good[source] = lesson
             lessons = self._by_slug(problems)
-            self.snapshot = Snapshot(lessons, problems)
+            stale = frozenset(s for s in problems if s in self._good)
+            self.snapshot = Snapshot(lessons, problems, stale)
             return self.snapshot
 
     @staticmethod
@@ -92,7 +100,10 @@ class LessonStore:
             return
         gone = [f for f in previous.files if f not in lesson.files]
         if gone:
-            msg = "file was deleted; restore it, or delete the whole lesson folder"
+            msg = (
+                "file was deleted; restore it (to drop a quiz or dilemmas, leave the file with "
+                "'questions: []' or 'dilemmas: []'), or delete the whole lesson folder"
+            )
             raise LessonFileError([LessonProblem(f, 1, msg) for f in gone])
 
     def _by_slug(self, problems: dict[Path, list[LessonProblem]]) -> dict[str, Lesson]:

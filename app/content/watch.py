@@ -7,7 +7,7 @@ import logging
 
 import watchfiles
 
-from app.content.store import LessonStore
+from app.content.store import LessonStore, log_snapshot
 
 log = logging.getLogger("parade.lessons")
 
@@ -22,6 +22,4 @@ async def watch_lessons(store: LessonStore, stop: asyncio.Event, debounce_ms: in
         recursive=True,
     ):  # fmt: skip
         log.info("lesson files changed (%d); reloading", len(changes))
-        snapshot = await asyncio.to_thread(store.reload)
-        log.info("serving %d lessons, %d problems", len(snapshot.lessons),
-                 len(snapshot.all_problems()))  # fmt: skip
+        log_snapshot(await asyncio.to_thread(store.reload))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from app.content.store import LessonStore
+import pytest
+
+from app.content.store import LessonStore, log_snapshot
 
 MakeLesson = Callable[..., Path]
 
@@ -110,3 +113,21 @@ def test_hidden_files_and_other_files_are_ignored(tmp_path: Path, make_lesson: M
     (folder.parent / "empty-dir").mkdir()
     snapshot = LessonStore(folder.parent).reload()
     assert list(snapshot.lessons) == ["mini"] and snapshot.all_problems() == []
+
+
+def test_problems_are_logged_by_the_server_side_only(
+    tmp_path: Path, make_lesson: MakeLesson, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = make_lesson()
+    store = LessonStore(folder.parent)
+    store.reload()
+    (folder / "quiz.yaml").write_text("questions: [\n")
+    with caplog.at_level(logging.INFO, logger="parade.lessons"):
+        snapshot = store.reload()
+        assert caplog.records == []  # reloading (as `parade check` does) prints nothing
+        assert snapshot.stale == frozenset({folder})
+        log_snapshot(snapshot)
+    warnings = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{folder / 'quiz.yaml'}:2: YAML syntax")
+    assert warnings[0].endswith("(serving the last good version)")
