@@ -9,7 +9,7 @@ from app.content.errors import LessonFileError, LessonProblem
 from app.content.lesson_md import parse_lesson_md
 from app.content.model import Lesson, Section
 from app.content.schema import DilemmasFile, QuizFile
-from app.content.yamlsrc import parse_yaml, read_text, validate
+from app.content.yamlsrc import Loc, parse_yaml, read_text, validate
 
 LESSON_FILE = "lesson.md"
 QUIZ_FILE = "quiz.yaml"
@@ -25,7 +25,34 @@ def _load_yaml_file(path: Path, model: type[M], key: str) -> M:
     data, lines = parse_yaml(text, path)
     if not isinstance(data, dict) or key not in data:
         raise LessonFileError([LessonProblem(path, 1, f"expected a top-level '{key}:' list")])
-    return validate(model, data, lines, path, first_line=1)
+    duplicates = _duplicate_ids(data[key], key, path, lines)
+    try:
+        loaded = validate(model, data, lines, path, first_line=1)
+    except LessonFileError as exc:
+        raise LessonFileError(sorted(set(exc.problems) | set(duplicates))) from None
+    if duplicates:
+        raise LessonFileError(duplicates)
+    return loaded
+
+
+def _duplicate_ids(
+    items: object, key: str, path: Path, lines: dict[Loc, int]
+) -> list[LessonProblem]:
+    """Return a problem at each repeated id's own line (scores are keyed by ids)."""
+    if not isinstance(items, list):
+        return []
+    first: dict[object, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict) or "id" not in item:
+            continue
+        line = lines.get((key, i, "id"), 1)
+        if item["id"] in first:
+            msg = f"{key}.{i}.id: {item['id']!r} is used twice (first on line {first[item['id']]})"
+            problems.append(LessonProblem(path, line, msg))
+        else:
+            first[item["id"]] = line
+    return problems
 
 
 def load_folder(folder: Path) -> Lesson:

@@ -174,13 +174,9 @@ Question = Annotated[
 
 
 class QuizFile(Strict):
-    questions: list[Question] = Field(default_factory=list)
+    """Question ids must be unique: the loader checks that, pointing at the repeated line."""
 
-    @field_validator("questions")
-    @classmethod
-    def _unique_ids(cls, questions: list[Question]) -> list[Question]:
-        _unique([q.id for q in questions], "question")
-        return questions
+    questions: list[Question] = Field(default_factory=list)
 
 
 # --- dilemmas ---------------------------------------------------------------------------------
@@ -213,13 +209,9 @@ class Dilemma(Strict):
 
 
 class DilemmasFile(Strict):
-    dilemmas: list[Dilemma] = Field(default_factory=list)
+    """Dilemma ids must be unique: the loader checks that, pointing at the repeated line."""
 
-    @field_validator("dilemmas")
-    @classmethod
-    def _unique_ids(cls, dilemmas: list[Dilemma]) -> list[Dilemma]:
-        _unique([d.id for d in dilemmas], "dilemma")
-        return dilemmas
+    dilemmas: list[Dilemma] = Field(default_factory=list)
 
 
 # --- widgets ----------------------------------------------------------------------------------

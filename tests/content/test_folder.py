@@ -102,7 +102,7 @@ def test_heading_inside_a_code_fence_is_not_a_section(make_lesson: MakeLesson) -
             "questions:\n"
             "  - {id: q, type: true_false, prompt: P, answer: true, feedback: F, explanation: E}\n"
             "  - {id: q, type: true_false, prompt: P, answer: true, feedback: F, explanation: E}\n",
-            "quiz.yaml:1: questions: duplicate question id 'q'",
+            "quiz.yaml:3: questions.1.id: 'q' is used twice (first on line 2)",
         ),
         # a stray field (typo) is an error, not silently ignored
         (
@@ -187,3 +187,13 @@ def test_missing_lesson_md_is_reported(make_lesson: MakeLesson) -> None:
     folder = make_lesson()
     (folder / "lesson.md").unlink()
     assert problems_of(folder) == [f"{folder / 'lesson.md'}:1: file is missing"]
+
+
+def test_a_repeated_id_is_reported_with_other_schema_errors(make_lesson: MakeLesson) -> None:
+    from tests.conftest import MINI_DILEMMAS
+
+    body = MINI_DILEMMAS.split("\n", 1)[1]  # the first dilemma, without 'dilemmas:'
+    twice = "dilemmas:\n" + body + body.replace("commentary: SECRET-COMMENTARY-it depends.\n", "")
+    problems = problems_of(make_lesson(dilemmas=twice))
+    assert any(":17: dilemmas.1.id: 'phone' is used twice (first on line 2)" in p for p in problems)
+    assert any(":17: dilemmas.1.commentary: Field required" in p for p in problems), problems
