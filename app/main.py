@@ -31,6 +31,7 @@ from app.routes import (
     api_lessons,
     api_quiz,
     auth_pages,
+    docs,
     health,
     pages,
     quiz_pages,
@@ -81,6 +82,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Interactive lessons on recurrent neural networks.",
         version="0.1.0",
         lifespan=lifespan,
+        docs_url=None,  # served by routes/docs.py from vendored files: no CDN needed
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.lessons = store
@@ -89,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.include_router(health.router)
+    app.include_router(docs.router)
     app.include_router(api_lessons.router)
     app.include_router(api_engine.router)
     app.include_router(pages.router)

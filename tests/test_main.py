@@ -56,3 +56,15 @@ def test_the_training_stream_still_streams_when_compressed(client: TestClient) -
         lines = [line for line in r.iter_lines() if line]
     assert [line.split(",")[0] for line in lines][:2] == ['{"event":"start"', '{"event":"progress"']
     assert len(lines) == 6
+
+
+def test_api_docs_need_nothing_from_the_internet(client: TestClient) -> None:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(client.get("/docs").text, "html.parser")
+    urls = [t.get("src") or t.get("href") for t in soup.find_all(["script", "link"])]
+    urls = [u for u in urls if u]
+    assert urls and all(u.startswith("http://testserver/static/") for u in urls), urls
+    for url in urls:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/redoc").status_code == 404  # ReDoc would need a CDN: not offered

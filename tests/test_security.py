@@ -45,8 +45,6 @@ Access = Literal["public", "user", "instructor", "csrf-exempt"]
 ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/openapi.json"): "public",
     ("GET", "/docs"): "public",
-    ("GET", "/docs/oauth2-redirect"): "public",
-    ("GET", "/redoc"): "public",
     ("GET", "/healthz"): "public",
     ("GET", "/api/lessons"): "public",
     ("GET", "/api/lessons/{slug}"): "public",
