@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
+from http import HTTPStatus
 from urllib.parse import quote
 
 import jinja2
@@ -15,7 +16,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.gzip import GZipMiddleware
 from threadpoolctl import threadpool_limits
 
 from app import db as database
@@ -25,6 +25,7 @@ from app.content.store import LessonStore, log_snapshot
 from app.content.watch import watch_lessons
 from app.context import ErrorPage
 from app.csrf import CSRFMiddleware
+from app.middleware import CompressResponses, NoStoreHTML
 from app.routes import (
     api_auth,
     api_engine,
@@ -41,6 +42,9 @@ log = logging.getLogger("parade")
 
 _TITLES = {404: "Page not found", 405: "Not allowed", 422: "Bad request", 500: "Something broke",
            401: "Please log in", 403: "Request refused", 429: "Too many tries"}  # fmt: skip
+# Said instead of Starlette's bare reason phrases ("Not Found") on a page.
+_MESSAGES = {404: "There is no page at this address.",
+             405: "This address does not take that kind of request."}  # fmt: skip
 
 
 def _wants_json(request: Request) -> bool:
@@ -115,7 +119,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if exc.status_code == 401 and request.method == "GET":  # a page that needs a login
             target = quote(request.url.path)
             return RedirectResponse(f"/login?next={target}", status_code=303)
-        return _error_page(request, exc.status_code, str(exc.detail))
+        message = str(exc.detail)
+        if message == HTTPStatus(exc.status_code).phrase:
+            message = _MESSAGES.get(exc.status_code, message)
+        return _error_page(request, exc.status_code, message)
 
     async def server_error(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
@@ -148,7 +155,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     # Lesson pages (MathML), scripts and traces are text that shrinks 3-5x; a client that
     # does not ask for gzip (a benchmark, curl) gets the plain bytes.
-    app.add_middleware(GZipMiddleware, minimum_size=1000)
+    app.add_middleware(CompressResponses, minimum_size=1000)
+    app.add_middleware(NoStoreHTML)
     app.add_middleware(
         CSRFMiddleware,
         secret=settings.secret_key,

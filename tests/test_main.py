@@ -68,3 +68,10 @@ def test_api_docs_need_nothing_from_the_internet(client: TestClient) -> None:
     for url in urls:
         assert client.get(url).status_code == 200, url
     assert client.get("/redoc").status_code == 404  # ReDoc would need a CDN: not offered
+
+
+def test_pages_are_not_stored_by_caches_static_files_are(client: TestClient) -> None:
+    for url in ("/", "/lessons/rnn", "/login", "/lessons/nope"):
+        assert client.get(url).headers["cache-control"] == "no-store", url
+    assert "no-store" not in client.get("/static/css/parade.css").headers.get("cache-control", "")
+    assert "no-store" not in client.get("/api/lessons").headers.get("cache-control", "")

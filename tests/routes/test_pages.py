@@ -156,3 +156,9 @@ def test_instructors_see_a_broken_edit_on_the_lesson_page_students_do_not(
         assert student_view.find("aside", class_="problems") is None
         # both still get the last good version, quiz included
         assert len(student_view.select("#quiz form.question")) == 4
+
+
+def test_an_unknown_address_gets_a_plain_404_page(client: TestClient) -> None:
+    soup = soup_of(client, "/no/such/page", status=404)
+    assert soup.find("h1").get_text() == "Page not found"
+    assert soup.find("main").find("p").get_text() == "There is no page at this address."

@@ -1,0 +1,63 @@
+"""Small ASGI middleware of our own."""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+class NoStoreHTML:
+    """Mark HTML responses `Cache-Control: no-store`.
+
+    Pages carry a student's own quiz state and a CSRF token: Back must not show a stale copy
+    of them from the browser's cache (the bfcache included), nor may a shared cache keep one.
+    Static files and JSON keep their own caching.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_no_store(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers["cache-control"] = "no-store"
+            await send(message)
+
+        await self.app(scope, receive, send_no_store)
+
+
+class CompressResponses:
+    """Starlette's GZipMiddleware, letting through the one message type it drops.
+
+    GZipMiddleware forwards only response start and body messages; the
+    `http.response.debug` message, by which a TemplateResponse shows its template and
+    context to the test client (the page-context tests rely on it), would be lost.
+    """
+
+    def __init__(self, app: ASGIApp, minimum_size: int = 1000) -> None:
+        self.app = app
+        self.gzip = GZipMiddleware(self._behind_gzip, minimum_size=minimum_size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        await self.gzip({**scope, _OUTER_SEND: send}, receive, send)
+
+    async def _behind_gzip(self, scope: Scope, receive: Receive, gzip_send: Send) -> None:
+        outer_send: Send = scope[_OUTER_SEND]
+
+        async def send(message: Message) -> None:
+            await (outer_send if message["type"] == "http.response.debug" else gzip_send)(message)
+
+        await self.app(scope, receive, send)
+
+
+_OUTER_SEND = "parade.outer_send"
