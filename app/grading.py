@@ -9,10 +9,10 @@ Answer shapes (JSON):
   single      "option-id"
   multiple    ["option-id", ...] (may be empty)
   true_false  true | false
-  numeric     a number
+  numeric     a number, or text as people type it (app/number_input.py)
   ordering    ["item-id", ...], every item once, first step first
   text        "a short answer"
-  engine      [h_1[0], h_1[1], ...], one number per hidden unit
+  engine      [h_1[0], h_1[1], ...], one number per hidden unit (counted from 0)
 
 Partial credit (multiple): credit = max(0, (right picks - wrong picks) / correct options).
 Picking every option therefore earns nothing unless right options outnumber wrong ones, and
@@ -24,7 +24,6 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
@@ -43,6 +42,7 @@ from app.content.schema import (
     TextQuestion,
     TrueFalseQuestion,
 )
+from app.number_input import NotANumber, read_number
 
 Answer = str | bool | float | list[str] | list[float]
 Array = npt.NDArray[np.float64]
@@ -102,17 +102,14 @@ def question_version(question: Question) -> str:
 # --- parsing ----------------------------------------------------------------------------------
 
 
-def _number(raw: object, what: str = "a number") -> float:
+def _number(raw: object, what: str = "a number", *, near: float | None = None) -> float:
     if isinstance(raw, bool):
         raise MalformedAnswer(f"Expected {what}.")
     if isinstance(raw, str):
-        text = raw.strip().replace("\u2212", "-")  # a typographic minus sign
-        if re.fullmatch(r"[+-]?\d+,\d+", text):
-            text = text.replace(",", ".")  # a decimal comma
         try:
-            raw = float(text)
-        except ValueError:
-            raise MalformedAnswer(f"Expected {what}, like 0.25 or -3.") from None
+            return read_number(raw, near=near)
+        except NotANumber as exc:
+            raise MalformedAnswer(str(exc)) from None
     if not isinstance(raw, int | float) or not math.isfinite(raw):
         raise MalformedAnswer(f"Expected {what}.")
     return float(raw)
@@ -147,7 +144,7 @@ def parse_answer(question: Question, raw: object) -> Answer:
             raise MalformedAnswer("Answer true or false.")
         return raw
     if isinstance(question, NumericQuestion):
-        return _number(raw)
+        return _number(raw, near=question.answer)
     if isinstance(question, OrderingQuestion):
         ids = [i.id for i in question.items]
         order = _ids(raw, ids, "item")
@@ -160,10 +157,24 @@ def parse_answer(question: Question, raw: object) -> Answer:
         if len(raw) > MAX_TEXT_ANSWER:
             raise MalformedAnswer(f"Keep the answer under {MAX_TEXT_ANSWER} characters.")
         return raw.strip()
+    return _engine_answer(question, raw)
+
+
+def _engine_answer(question: EngineQuestion, raw: object) -> list[float]:
     H = question.hidden_size
+    units = " and ".join(f"h₁[{i}]" for i in range(H)) if H <= 4 else f"h₁[0] … h₁[{H - 1}]"
     if not isinstance(raw, list) or len(raw) != H:
-        raise MalformedAnswer(f"Give {H} number{'s' if H != 1 else ''}, one per hidden unit.")
-    return [_number(v) for v in raw]
+        raise MalformedAnswer(
+            f"Give {H} number{'s' if H != 1 else ''}, one per hidden unit: {units}."
+        )
+    values = []
+    for i, v in enumerate(raw):
+        try:
+            # tanh keeps every unit in (-1, 1), so an ambiguous "1,234" means 1.234
+            values.append(_number(v, near=0.0))
+        except MalformedAnswer as exc:
+            raise MalformedAnswer(f"h₁[{i}]: {exc}") from None
+    return values
 
 
 # --- grading ----------------------------------------------------------------------------------

@@ -121,9 +121,78 @@ def test_numeric_known_mistake_gets_its_own_feedback() -> None:
     assert check(QUESTIONS["num"], 621)[2] == ["SECRET-num-feedback"]
 
 
-@pytest.mark.parametrize("text", ["640", " 640 ", "6.4e2", "+640", "640,0"])
+@pytest.mark.parametrize("text", ["640", " 640 ", "6.4e2", "+640", "640,0", "640.0"])
 def test_numeric_parses_what_people_type(text: str) -> None:
     assert check(QUESTIONS["num"], text)[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("2,560", 2560.0),  # thousands comma
+        ("2 560", 2560.0),  # space
+        ("2\u2009560", 2560.0),  # thin space
+        ("2\u00a0560", 2560.0),  # no-break space
+        ("2\u202f560", 2560.0),  # narrow no-break space
+        ("1,000,000", 1_000_000.0),
+        ("1 000 000", 1_000_000.0),
+        ("1.000.000", 1_000_000.0),
+        ("1,234.5", 1234.5),  # thousands comma, decimal point
+        ("1.234,5", 1234.5),  # thousands point, decimal comma
+        ("2 560,5", 2560.5),
+        ("2,5", 2.5),  # decimal comma
+        ("0,7452", 0.7452),
+        ("0,745", 0.745),  # a leading 0 is never a thousands group
+        ("2,5600", 2.56),
+        ("\u22120,5", -0.5),  # typographic minus
+        (".5", 0.5),
+    ],
+)
+def test_numeric_reads_thousands_separators_and_decimal_commas(text: str, value: float) -> None:
+    q = q_of(NumericQuestion, type="numeric", answer=2560, feedback="F.")
+    assert parse_answer(q, text) == pytest.approx(value)
+
+
+def test_numeric_2560_with_a_comma_is_right_and_costs_no_try() -> None:
+    q = q_of(NumericQuestion, type="numeric", answer=2560, feedback="F.")
+    assert check(q, "2,560")[0] and check(q, "2 560")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "value"),
+    [
+        ("2,560", 2560, 2560.0),
+        ("2,560", 2.56, 2.56),  # a decimal comma, when the question expects a small number
+        ("-2,560", -2.56, -2.56),
+        ("1,234", 1.2, 1.234),
+        ("1,234", 1000, 1234.0),
+    ],
+)
+def test_numeric_ambiguous_comma_is_read_as_the_nearer_meaning(
+    text: str, expected: float, value: float
+) -> None:
+    q = q_of(NumericQuestion, type="numeric", answer=expected, feedback="F.")
+    assert parse_answer(q, text) == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ("1,00,000", "Group thousands in threes"),
+        ("2,56,0", "Group thousands in threes"),
+        ("2 56", "Group thousands in threes"),
+        ("1,2345,6", "Group thousands in threes"),
+        ("1.2.3", "Group thousands in threes"),
+        ("2560 parameters", "without units or words"),
+        ("--3", "one sign"),
+        ("six", "like 2560"),
+        ("", "Write a number"),
+        ("1e999", "too large"),
+    ],
+)
+def test_numeric_malformed_text_says_what_to_write(bad: str, says: str) -> None:
+    with pytest.raises(MalformedAnswer, match=says):
+        parse_answer(QUESTIONS["num"], bad)
 
 
 @pytest.mark.parametrize("bad", ["", "six", "nan", "inf", True, None, [640], {"v": 1}])
@@ -267,6 +336,23 @@ def test_engine_recognizes_common_slips() -> None:
 def test_engine_refuses_wrong_sized_answers(bad: object) -> None:
     with pytest.raises(MalformedAnswer):
         parse_answer(QUESTIONS["h1"], bad)
+
+
+@pytest.mark.parametrize(
+    ("bad", "says"),
+    [
+        ([0.1, "x"], r"^h₁\[1\]: Write a number"),
+        (["0.5.1", "0.2"], r"^h₁\[0\]: Group thousands"),
+        ([0.1], r"one per hidden unit: h₁\[0\] and h₁\[1\]"),
+    ],
+)
+def test_engine_malformed_answer_names_the_unit(bad: object, says: str) -> None:
+    with pytest.raises(MalformedAnswer, match=says):
+        parse_answer(QUESTIONS["h1"], bad)
+
+
+def test_engine_reads_decimal_commas_as_hidden_values() -> None:
+    assert parse_answer(QUESTIONS["h1"], ["0,745", "-1,234"]) == [0.745, -1.234]
 
 
 def test_engine_sizes_follow_the_question() -> None:

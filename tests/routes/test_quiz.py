@@ -84,8 +84,9 @@ def test_answered_right_is_finished(quiz_client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("qid", "bad"),
-    [("single", "nope"), ("multi", "input"), ("num", "lots"), ("order", ["project"]),
-     ("word", ""), ("tf", "maybe"), ("h1", [1.0])],
+    [("single", "nope"), ("multi", "input"), ("num", "lots"), ("num", "6,40,0"),
+     ("order", ["project"]), ("word", ""), ("tf", "maybe"), ("h1", [1.0]),
+     ("h1", ["0.1", "0.2.3"])],
 )  # fmt: skip
 def test_malformed_answer_is_422_and_uses_no_try(
     quiz_client: TestClient, db_settings: Settings, qid: str, bad: object
@@ -97,6 +98,22 @@ def test_malformed_answer_is_422_and_uses_no_try(
     assert count(db_settings, Attempt) == 0
     quiz = {i["question"]["id"]: i for i in quiz_client.get("/api/lessons/quizzy/quiz").json()}
     assert quiz[qid]["progress"]["tries"] == 0
+
+
+def test_numbers_typed_with_separators_are_read_as_meant(quiz_client: TestClient) -> None:
+    register(quiz_client, "ada")
+    malformed = attempt(quiz_client, "num", "64,0,0")
+    assert malformed.status_code == 422
+    assert "Group thousands in threes" in malformed.json()["detail"]
+    right = attempt(quiz_client, "num", "640,0").json()
+    assert right["correct"] and right["attempt"] == 1, "the malformed answer used no try"
+
+
+def test_a_malformed_engine_answer_names_the_field(quiz_client: TestClient) -> None:
+    register(quiz_client, "ada")
+    response = attempt(quiz_client, "h1", ["0.25", "abc"])
+    assert response.status_code == 422
+    assert response.json()["detail"].startswith("h₁[1]: ")
 
 
 def test_missing_answer_field_is_422(quiz_client: TestClient) -> None:
