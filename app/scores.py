@@ -79,7 +79,7 @@ class AttemptResult:
     score: float  # points earned by this try, 0..1 of the question
     feedback: list[str]
     misconceptions: list[str]
-    hints: list[str]  # unlocked so far
+    hints: list[str]  # unlocked so far; empty once the question is finished
     attempts_left: int | None  # None for guests: their tries are not counted
     finished: bool
     explanation: str | None  # only once the question is finished
@@ -130,7 +130,8 @@ def _result(question: Question, g: Grade, before: QuestionState, *, saved: bool)
         score=score,
         feedback=g.feedback,
         misconceptions=g.misconceptions,
-        hints=hints_unlocked(question, before.wrong_tries + (not g.correct)),
+        # Hints help with the next try: none after a right answer or once no try is left.
+        hints=[] if finished else hints_unlocked(question, before.wrong_tries + 1),
         attempts_left=tries_left if saved else None,
         finished=finished,
         explanation=question.explanation if finished else None,

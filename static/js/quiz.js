@@ -66,7 +66,7 @@ function renderAttempt(box, form, r) {
   if (r.misconceptions.length) {
     parts.push(el("p", `The idea behind this slip: ${r.misconceptions.join(" ")}`, "misconception"));
   }
-  if (r.hints.length) {
+  if (r.hints.length && !r.correct && !r.finished) { // hints are for the next try only
     const hints = el("div", null, "hints");
     hints.append(el("p", "Hints:"), list(r.hints));
     parts.push(hints);

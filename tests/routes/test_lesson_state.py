@@ -76,6 +76,7 @@ def test_a_wrong_try_shows_its_feedback_and_tries_left_but_no_explanation(
     assert "SECRET-single-misconception" in feedback.text
     assert "SECRET-hint-1" in feedback.text and "SECRET-hint-2" not in feedback.text
     assert "SECRET-single-explanation" not in str(q), "no explanation before finishing"
+    assert [li.text for li in q.select(".feedback .hints li")] == ["SECRET-hint-1"]
     assert [i["value"] for i in q.select("input[name=answer][checked]")] == ["weights"]
     assert q.select_one("button[type=submit]") is not None, "tries left: the form is open"
     assert q.select_one("fieldset[disabled]") is None
@@ -110,6 +111,18 @@ def test_out_of_tries_shows_the_answer_and_explanation(quiz_client: TestClient) 
     explanation = text(q, ".feedback.wrong .explanation")
     assert "Answer: The hidden state" in explanation and "SECRET-single-explanation" in explanation
     assert q.select_one("button[type=submit]") is None
+    assert q.select_one(".hints") is None, "no hints once no try is left"
+
+
+def test_a_right_answer_after_a_wrong_one_shows_no_hints(quiz_client: TestClient) -> None:
+    register(quiz_client, "ada")
+    attempt(quiz_client, "single", "weights")
+    attempt(quiz_client, "single", "hidden")
+    q = form(lesson_page(quiz_client), "single")
+    assert q["data-state"] == "right"
+    assert "Correct!" in text(q, ".feedback.correct .verdict")
+    assert q.select_one(".hints") is None
+    assert "SECRET-hint" not in str(q)
 
 
 def test_every_type_is_filled_in_again_with_the_last_answer(quiz_client: TestClient) -> None:

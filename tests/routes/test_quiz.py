@@ -71,9 +71,19 @@ def test_out_of_tries_is_409_and_reveals_the_explanation_on_the_last(
     last = results[-1].json()
     assert last["finished"] and last["attempts_left"] == 0
     assert last["explanation"] == "SECRET-single-explanation"
-    assert last["hints"] == ["SECRET-hint-1", "SECRET-hint-2"]
+    assert last["hints"] == [], "no hints once no try is left: the explanation says it all"
     assert attempt(quiz_client, "single", "hidden").status_code == 409
     assert count(db_settings, Attempt) == 3
+
+
+def test_no_hints_after_a_right_answer(quiz_client: TestClient) -> None:
+    register(quiz_client, "ada")
+    wrong = attempt(quiz_client, "single", "weights").json()
+    assert wrong["hints"] == ["SECRET-hint-1"]
+    right = attempt(quiz_client, "single", "hidden").json()
+    assert right["correct"] and right["hints"] == []
+    quiz = {i["question"]["id"]: i for i in quiz_client.get("/api/lessons/quizzy/quiz").json()}
+    assert quiz["single"]["last"]["correct"] and quiz["single"]["last"]["hints"] == []
 
 
 def test_answered_right_is_finished(quiz_client: TestClient) -> None:

@@ -107,3 +107,16 @@ def test_guests_get_numbers_too(rnn_app: FastAPI) -> None:
     guest = TestClient(rnn_app)
     m = numbers(page(guest))
     assert answer(guest, h1_by_hand(m))["correct"]
+
+
+def test_hand_hidden_state_right_on_try_two_shows_no_hints(rnn_app: FastAPI) -> None:
+    ada = TestClient(rnn_app)
+    register(ada, "ada")
+    url = "/api/lessons/rnn/quiz/hand-hidden-state/attempts"
+    wrong = ada.post(url, json={"answer": "0,7616"}, headers=csrf(ada)).json()
+    assert not wrong["correct"] and wrong["hints"], "a wrong try earns a hint"
+    right = ada.post(url, json={"answer": "0,7452"}, headers=csrf(ada)).json()
+    assert right["correct"] and right["hints"] == []
+    form = page(ada).select_one("form#q-hand-hidden-state")
+    assert form is not None and form["data-state"] == "right"
+    assert "Correct!" in form.text and form.select_one(".hints") is None
