@@ -90,11 +90,20 @@ def make_renderer(widget: WidgetRenderer | None = None) -> MarkdownIt:
     return md
 
 
+_WIDGET_NAMES = {"rnn-stepper": "network stepper"}
+
+
 def widget_placeholder(name: str, config: dict[str, Any], widget_id: str) -> str:
-    """Return the element a widget's script mounts on; config travels as escaped JSON."""
+    """Return the element a widget's script mounts on; config travels as escaped JSON.
+
+    Without JavaScript the element keeps its caption, so the text still says what to see.
+    """
     data = html.escape(json.dumps(config, sort_keys=True), quote=True)
+    caption = str(config.get("caption") or "")
+    shown = f'<p class="widget-caption">{html.escape(caption)}</p>' if caption else ""
+    label = _WIDGET_NAMES.get(name, "widget")
     return (
         f'<div class="widget" id="{html.escape(widget_id)}" data-widget="{html.escape(name)}" '
-        f'data-config="{data}"><p class="widget-fallback">This interactive {html.escape(name)} '
-        "needs JavaScript.</p></div>\n"
+        f'data-config="{data}">{shown}<p class="widget-fallback">This interactive {label} '
+        "needs JavaScript: turn it on to step a real network here.</p></div>\n"
     )

@@ -1,11 +1,21 @@
 // Lesson page behaviour: "Listen" reads the narrated sections aloud with the browser's voice.
 const listen = document.querySelector(".listen");
 
+// On a phone the contents list would fill the first screen: start it folded.
+const toc = document.querySelector(".toc details");
+if (toc && window.matchMedia("(max-width: 760px)").matches) toc.open = false;
+
+// The prose of each section: its heading, paragraphs and lists, without widgets, forms or
+// MathML (read out symbol by symbol, they would be noise).
 function narratedText(ids) {
   return ids
     .map((id) => document.getElementById(id))
     .filter(Boolean)
-    .map((section) => section.innerText.trim())
+    .map((section) => {
+      const copy = section.cloneNode(true);
+      copy.querySelectorAll(".widget, form, math, .quiz, .dilemmas, .coming-soon").forEach((n) => n.remove());
+      return copy.textContent.replace(/\s+/g, " ").trim();
+    })
     .join("\n\n");
 }
 
@@ -17,7 +27,7 @@ if (listen && "speechSynthesis" in window) {
   const stop = () => {
     window.speechSynthesis.cancel();
     button.setAttribute("aria-pressed", "false");
-    button.textContent = "Listen to the answer";
+    button.textContent = "Listen";
     status.textContent = "";
   };
   button.addEventListener("click", () => {

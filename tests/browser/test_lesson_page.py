@@ -36,6 +36,10 @@ def test_lesson_page_fits_a_phone(
     assert overflow <= 0
     font = page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
     assert font >= 16
+    toc = page.locator("nav.toc details")
+    expect(toc).not_to_have_attribute("open", "")  # folded on a phone
+    page.locator("nav.toc summary").click()
+    expect(page.locator("nav.toc a").first).to_be_visible()
     page.screenshot(path=artifacts / "lesson-375.png")
     page.locator("#variants").scroll_into_view_if_needed()
     page.screenshot(path=artifacts / "lesson-variants-375.png")
@@ -46,3 +50,20 @@ def test_index_links_to_the_lesson(page: Page, live_server: str) -> None:
     page.goto(live_server)
     page.get_by_role("link", name="Recurrent neural networks").click()
     expect(page).to_have_url(f"{live_server}/lessons/rnn")
+
+
+def test_listen_reads_the_narrated_prose_only(page: Page, live_server: str) -> None:
+    # Record what would be spoken instead of speaking it (headless Chromium has no voices).
+    page.add_init_script(
+        "window.__spoken = [];window.speechSynthesis.speak = (u) => window.__spoken.push(u.text);"
+    )
+    page.goto(f"{live_server}/lessons/rnn")
+    expect(page.locator(".listen-what")).to_have_text(
+        "Reads aloud: What is an RNN? · The parade analogy"
+    )
+    page.get_by_role("button", name="Listen").click()
+    expect(page.get_by_role("button", name="Stop listening")).to_be_visible()
+    (spoken,) = page.evaluate("window.__spoken")
+    assert spoken.startswith("What is an RNN? Recurrent neural networks (RNNs) are a class")
+    assert "The parade analogy" in spoken and "Imagine" in spoken
+    assert "Check answer" not in spoken and "needs JavaScript" not in spoken

@@ -55,3 +55,13 @@ def test_broken_latex_shows_its_source_escaped() -> None:
     out = latex_to_mathml(r"\frac{<b>", display=True)
     soup = BeautifulSoup(out, "html.parser")
     assert soup.find("b") is None
+
+
+def test_widget_fallback_keeps_its_caption_escaped() -> None:
+    from app.content.markdown import widget_placeholder
+
+    html = widget_placeholder("rnn-stepper", {"caption": "Watch <b>h_t</b> change"}, "s-1")
+    div = BeautifulSoup(html, "html.parser").find("div", class_="widget")
+    assert div.find("b") is None
+    assert div.find(class_="widget-caption").get_text() == "Watch <b>h_t</b> change"
+    assert "network stepper needs JavaScript" in div.find(class_="widget-fallback").get_text()
