@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from app.limits import RateLimited, retry_after, serialize_on
 from app.models import AuthSession, LoginFailure, RegistrationAttempt, Role, User, utcnow
 from app.security import (
+    WeakPassword,
     burn_verify_time,
     check_password,
     check_username,
@@ -72,10 +73,36 @@ class RegistrationLimits:
     window: timedelta
 
 
+class InvalidRegistration(ValueError):
+    """The username or the password (or both) may not be used; `problems` maps each field to
+    a sentence saying why, and str() joins them."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+def check_registration(username: str, password: str) -> str:
+    """Return the username normalized; raise InvalidRegistration naming every problem at
+    once, so that nobody fixes the username only to be told the password is wrong too."""
+    problems: dict[str, str] = {}
+    name = username.strip().lower()
+    try:
+        name = check_username(username)
+    except ValueError as exc:
+        problems["username"] = str(exc)
+    try:
+        check_password(password, name)
+    except WeakPassword as exc:
+        problems["password"] = str(exc)
+    if problems:
+        raise InvalidRegistration(problems)
+    return name
+
+
 def create_user(session: Session, *, username: str, password: str, role: Role = "student") -> User:
-    """Return the new user; raise ValueError (bad name), WeakPassword or UsernameTaken."""
-    name = check_username(username)
-    check_password(password, name)
+    """Return the new user; raise InvalidRegistration (a ValueError) or UsernameTaken."""
+    name = check_registration(username, password)
     password_hash = hash_password(password)  # slow on purpose: before the write lock
     user = User(username=name, password_hash=password_hash, role=role)
     session.add(user)

@@ -73,6 +73,7 @@ class AuthPage:
     next: str = "/"
     username: str = ""
     error: str = ""
+    problems: tuple[str, ...] = ()  # when registering: every problem at once, one per line
 
 
 @dataclass(frozen=True)

@@ -194,12 +194,20 @@ MAX_REASON = 2000
 
 def check_dilemma_choice(dilemma: Dilemma, choice: object, reason: object) -> tuple[str, str]:
     """Return (choice, reason) cleaned; raise ValueError with a sentence when invalid."""
-    if not isinstance(choice, str) or choice not in {o.id for o in dilemma.options}:
-        raise ValueError("Choose one of the options.")
+    ids = [o.id for o in dilemma.options]
+    if choice is None or choice == "":
+        raise ValueError("Choose one of the options before you commit.")
+    if not isinstance(choice, str) or choice not in ids:
+        raise ValueError(f"Choose one of the options: {', '.join(ids)}.")
     if reason is None:
         reason = ""
-    if not isinstance(reason, str) or len(reason) > MAX_REASON:
-        raise ValueError(f"Keep your reason under {MAX_REASON} characters.")
+    if not isinstance(reason, str):
+        raise ValueError("Write your reason as text.")
+    if len(reason) > MAX_REASON:
+        raise ValueError(
+            f"Keep your reason to {MAX_REASON} characters; yours has {len(reason)}. "
+            "Shorten it and commit again."
+        )
     return choice, reason.strip()
 
 

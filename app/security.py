@@ -51,9 +51,9 @@ def check_username(username: str) -> str:
 def check_password(password: str, username: str = "") -> None:
     """Raise WeakPassword when `password` may not be used."""
     if len(password) < PASSWORD_MIN:
-        raise WeakPassword(f"Use at least {PASSWORD_MIN} characters.")
+        raise WeakPassword(f"Passwords need at least {PASSWORD_MIN} characters.")
     if len(password) > PASSWORD_MAX:
-        raise WeakPassword(f"Use at most {PASSWORD_MAX} characters.")
+        raise WeakPassword(f"Passwords may have at most {PASSWORD_MAX} characters.")
     lowered = password.lower()
     if lowered in COMMON_PASSWORDS or (username and lowered == username.lower()):
         raise WeakPassword("That password is too easy to guess; choose another.")

@@ -8,7 +8,14 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
 from app import accounts
-from app.accounts import Account, InvalidLogin, LoginLimited, RegistrationLimited, UsernameTaken
+from app.accounts import (
+    Account,
+    InvalidLogin,
+    InvalidRegistration,
+    LoginLimited,
+    RegistrationLimited,
+    UsernameTaken,
+)
 from app.auth import (
     clear_session_cookie,
     client_address,
@@ -19,14 +26,22 @@ from app.auth import (
 )
 from app.csrf import csrf_token
 from app.deps import CurrentUser, SessionDep, SettingsDep
-from app.security import WeakPassword
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 
 
 class Credentials(BaseModel):
-    username: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=1, max_length=1024)]
+    # No minimum lengths here: register reports every problem in its own words at once.
+    username: Annotated[str, Field(max_length=64)]
+    password: Annotated[str, Field(max_length=1024)]
+
+
+class RegistrationRefused(HTTPException):
+    """422 whose detail is every problem in one string; `problems` has them by field."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(status.HTTP_422_UNPROCESSABLE_CONTENT, " ".join(problems.values()))
+        self.problems = problems
 
 
 class MeOut(BaseModel):
@@ -50,7 +65,8 @@ def get_csrf(request: Request) -> CsrfOut:
 def register_account(
     request: Request, session: SessionDep, settings: SettingsDep, username: str, password: str
 ) -> Account:
-    """Return the new student account; raise HTTPException 429/422/409 with a plain reason."""
+    """Return the new student account; raise HTTPException 429/422/409 with a plain reason
+    (RegistrationRefused, a 422, names every problem with the username and password)."""
     try:
         accounts.count_registration(
             session, client=client_address(request), limits=registration_limits(settings)
@@ -64,8 +80,8 @@ def register_account(
         ) from None
     except UsernameTaken as exc:
         raise HTTPException(status.HTTP_409_CONFLICT, str(exc)) from None
-    except (WeakPassword, ValueError) as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
+    except InvalidRegistration as exc:
+        raise RegistrationRefused(exc.problems) from None
     return Account.of(user)
 
 

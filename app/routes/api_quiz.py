@@ -51,8 +51,11 @@ class AttemptIn(BaseModel):
 
 
 class DilemmaIn(BaseModel):
-    choice: str
-    reason: Annotated[str, Field(max_length=scores.MAX_REASON)] = ""
+    # Checked by scores.check_dilemma_choice, which says what is wrong in plain words.
+    choice: str | None = Field(None, description="The id of the chosen option.")
+    reason: str | None = Field(
+        None, description=f"Why (optional), at most {scores.MAX_REASON} characters."
+    )
 
 
 class QuizItemOut(BaseModel):
@@ -115,7 +118,10 @@ def post_attempt(
     "/lessons/{slug}/dilemmas/{dilemma_id}/responses",
     response_model=DilemmaResultOut,
     summary="Respond to a dilemma: returns every option's trade-offs and the commentary",
-    responses={404: {"description": "No such lesson or dilemma"}},
+    responses={
+        404: {"description": "No such lesson or dilemma"},
+        422: {"description": "No option chosen, or the reason is too long"},
+    },
 )
 def post_dilemma_response(
     body: DilemmaIn,

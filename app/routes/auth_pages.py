@@ -11,7 +11,7 @@ from app import accounts
 from app.auth import clear_session_cookie, safe_next, session_token, set_session_cookie
 from app.context import AuthPage
 from app.deps import SessionDep, SettingsDep, TemplatesDep
-from app.routes.api_auth import log_in, register_account
+from app.routes.api_auth import RegistrationRefused, log_in, register_account
 
 router = APIRouter(include_in_schema=False)
 
@@ -52,8 +52,9 @@ def register(
     try:
         account = register_account(request, session, settings, username, password)
     except HTTPException as exc:
+        problems = tuple(exc.problems.values()) if isinstance(exc, RegistrationRefused) else ()
         page = AuthPage(mode="register", next=safe_next(next), username=username,
-                        error=str(exc.detail))  # fmt: skip
+                        error=str(exc.detail), problems=problems)  # fmt: skip
         response = _form(request, templates, page, exc.status_code)
         response.headers.update(exc.headers or {})
         return response

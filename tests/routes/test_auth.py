@@ -91,6 +91,34 @@ def test_register_refuses_bad_input(
     assert quiz_client.get("/api/me").status_code == 401
 
 
+def test_register_reports_a_bad_username_and_a_short_password_together(
+    quiz_client: TestClient,
+) -> None:
+    response = quiz_client.post(
+        "/api/auth/register", json={"username": "a b", "password": "short"},
+        headers=csrf(quiz_client),
+    )  # fmt: skip
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert "Usernames are 3 to 32 characters" in detail
+    assert "Passwords need at least 8 characters." in detail
+
+
+@pytest.mark.parametrize(("username", "password"), [("", ""), ("", PASSWORD), ("ada", "")])
+def test_register_with_empty_fields_says_why_in_words(
+    quiz_client: TestClient, username: str, password: str
+) -> None:
+    response = quiz_client.post(
+        "/api/auth/register", json={"username": username, "password": password},
+        headers=csrf(quiz_client),
+    )  # fmt: skip
+    assert response.status_code == 422
+    detail = response.json()["detail"]
+    assert isinstance(detail, str)
+    assert ("Usernames are" in detail) == (username == "")
+    assert ("Passwords need" in detail) == (password == "")
+
+
 def test_long_passwords_are_not_truncated(quiz_client: TestClient) -> None:
     long = "y" * 127 + "A"
     register(quiz_client, "ada", long)
@@ -258,3 +286,16 @@ def test_html_register_shows_the_problem_and_keeps_the_username(
     soup = BeautifulSoup(response.text, "html.parser")
     assert "too easy to guess" in soup.select_one(".form-error").text  # type: ignore[union-attr]
     assert soup.select_one("input[name=username]")["value"] == "ada"  # type: ignore[index]
+
+
+def test_html_register_lists_every_problem(quiz_client: TestClient) -> None:
+    token = form_token(quiz_client, "/register")
+    response = quiz_client.post(
+        "/register", data={"username": "a b", "password": "short", "csrf_token": token}
+    )
+    assert response.status_code == 422
+    soup = BeautifulSoup(response.text, "html.parser")
+    problems = [li.text for li in soup.select(".form-error[role=alert] li")]
+    assert len(problems) == 2
+    assert problems[0].startswith("Usernames are") and problems[1].startswith("Passwords need")
+    assert soup.select_one("input[name=username]")["value"] == "a b"  # type: ignore[index]

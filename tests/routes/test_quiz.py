@@ -257,6 +257,35 @@ def test_dilemma_response_returns_tradeoffs_and_commentary(
     assert bad.status_code == 422 and count(db_settings, DilemmaResponse) == 1
 
 
+@pytest.mark.parametrize(
+    ("body", "says"),
+    [
+        ({}, "Choose one of the options before you commit."),
+        ({"choice": None}, "Choose one of the options before you commit."),
+        ({"choice": ""}, "Choose one of the options before you commit."),
+        ({"choice": "gru"}, "Choose one of the options: rnn, lstm."),
+        ({"choice": "rnn", "reason": "x" * 2001}, "Keep your reason to 2000 characters; yours"),
+    ],
+)  # fmt: skip
+def test_a_bad_dilemma_response_says_what_is_wrong(
+    quiz_client: TestClient, db_settings: Settings, body: dict[str, object], says: str
+) -> None:
+    register(quiz_client, "ada")
+    response = quiz_client.post(
+        "/api/lessons/quizzy/dilemmas/phone/responses", json=body, headers=csrf(quiz_client)
+    )
+    assert response.status_code == 422
+    assert isinstance(response.json()["detail"], str) and says in response.json()["detail"]
+    assert count(db_settings, DilemmaResponse) == 0
+    ok = {"choice": "rnn", "reason": "x" * 2000}
+    assert (
+        quiz_client.post(
+            "/api/lessons/quizzy/dilemmas/phone/responses", json=ok, headers=csrf(quiz_client)
+        ).status_code
+        == 200
+    ), "2000 characters are allowed"
+
+
 # --- the lesson page's forms, without JavaScript ------------------------------------------------
 
 
