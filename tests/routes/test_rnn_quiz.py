@@ -120,3 +120,20 @@ def test_hand_hidden_state_right_on_try_two_shows_no_hints(rnn_app: FastAPI) -> 
     form = page(ada).select_one("form#q-hand-hidden-state")
     assert form is not None and form["data-state"] == "right"
     assert "Correct!" in form.text and form.select_one(".hints") is None
+
+
+def test_engine_wording_is_true_for_students_and_guests(rnn_app: FastAPI) -> None:
+    guest, ada = TestClient(rnn_app), TestClient(rnn_app)
+    register(ada, "ada")
+    mine, shared = engine_form(page(ada)), engine_form(page(guest))
+    for form in (mine, shared):
+        assert "alone" not in form.text
+        labels = [" ".join(label.text.split()) for label in form.select(".vector-answer label")]
+        assert labels == ["h₁[0]", "h₁[1]"], "units counted from 0, like the stepper's"
+        assert "Units are counted from 0" in form.text
+    whose = mine.select_one(".engine-whose")
+    assert whose is not None and "your own numbers" in whose.text
+    whose = shared.select_one(".engine-whose")
+    assert whose is not None and "Every guest sees these same numbers" in whose.text
+    link = whose.select_one("a")
+    assert link is not None and "log in" in link.text and str(link["href"]).startswith("/login")
