@@ -87,6 +87,7 @@ class AttemptPage:
     result: AttemptOut | None
     error: str = ""  # why the answer could not be graded (no try was used)
     can_retry: bool = True  # whether the form is shown again
+    guest_try: int = 1  # for a guest: the try the form posts next (counted here, not stored)
 
 
 @dataclass(frozen=True)

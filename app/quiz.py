@@ -28,7 +28,10 @@ from app.scores import (
 )
 from app.views import GivenOut, LessonOut, QuestionOut, question_view
 
-GUEST_NOTICE = "You are not logged in: your answer was graded but not saved. Log in to keep scores."
+GUEST_NOTICE = (
+    "You are not logged in: your answer was graded but not saved, and your tries are not "
+    "counted. Log in to keep your score."
+)
 
 
 class AttemptOut(BaseModel):
@@ -363,12 +366,13 @@ def form_of_answer(question: Question, answer: Answer) -> dict[str, list[str]]:
 
 
 def answer_question(
-    session: Session, *, user: Account | None, lesson_slug: str, question: Question, raw: object
-) -> AttemptOut:
+    session: Session, *, user: Account | None, lesson_slug: str, question: Question, raw: object,
+    guest_try: int = 1,
+) -> AttemptOut:  # fmt: skip
     """Return the grade of `raw`, stored for a logged-in student; raise MalformedAnswer (no
-    try used) or OutOfAttempts."""
+    try used) or OutOfAttempts. `guest_try` is a guest's try number, counted by their page."""
     if user is None:
-        return AttemptOut.of(try_as_guest(question, raw))
+        return AttemptOut.of(try_as_guest(question, raw, number=guest_try))
     result = submit_attempt(
         session, user_id=user.id, lesson_slug=lesson_slug, question=question, raw_answer=raw
     )

@@ -142,10 +142,17 @@ def _result(question: Question, g: Grade, before: QuestionState, *, saved: bool)
     )
 
 
-def try_as_guest(question: Question, raw_answer: object) -> AttemptResult:
-    """Return the grade of a guest's answer: always a first try, stored nowhere."""
+def try_as_guest(question: Question, raw_answer: object, *, number: int = 1) -> AttemptResult:
+    """Return the grade of a guest's answer, stored nowhere.
+
+    A guest's page counts their tries (`number`, from 1) and the try is graded as that one:
+    hints come after wrong tries and the explanation after the last, as for a student. A guest
+    who claims a later try only sees the explanation sooner, after answering, with no score at
+    stake; the engine question gives guests other numbers than any student's."""
     g = grade(question, parse_answer(question, raw_answer), variant_key=GUEST_KEY)
-    return _result(question, g, QuestionState(question), saved=False)
+    earlier = max(0, min(number, question.attempts) - 1)
+    before = QuestionState(question, tries=earlier, wrong_tries=earlier)
+    return _result(question, g, before, saved=False)
 
 
 def submit_attempt(

@@ -48,6 +48,12 @@ DilemmaDep = Annotated[Dilemma, Depends(get_dilemma)]
 
 class AttemptIn(BaseModel):
     answer: Any = Field(description="Shape depends on the question type; see app/grading.py.")
+    guest_try: int | None = Field(
+        None,
+        description="Guests only (ignored when logged in): which try this is, from 1, as "
+        "counted by the page. Guests' tries are not stored; after the last one the answer "
+        "and explanation are shown.",
+    )
 
 
 class DilemmaIn(BaseModel):
@@ -106,8 +112,9 @@ def post_attempt(
 ) -> AttemptOut:
     try:
         return answer_question(
-            session, user=user, lesson_slug=lesson.slug, question=question, raw=body.answer
-        )
+            session, user=user, lesson_slug=lesson.slug, question=question, raw=body.answer,
+            guest_try=body.guest_try or 1,
+        )  # fmt: skip
     except MalformedAnswer as exc:
         raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
     except scores.OutOfAttempts:

@@ -56,6 +56,12 @@ def _login_first(request: Request) -> Response:
     return RedirectResponse(f"/login?next={target}", status_code=status.HTTP_303_SEE_OTHER)
 
 
+def _guest_try(form: FormValues) -> int:
+    """Return a guest's try number as their form posts it (1 when absent or garbled)."""
+    raw = next(iter(form.get("guest_try", [])), "")
+    return int(raw) if raw.isdigit() and 0 < int(raw) < 1000 else 1
+
+
 def _position(lesson_questions: tuple[Question, ...], question: Question) -> int:
     return next(i for i, q in enumerate(lesson_questions, 1) if q.id == question.id)
 
@@ -71,12 +77,14 @@ def answer_form(
     templates: TemplatesDep,
 ) -> HTMLResponse:
     key = scores.variant_key(user.id if user else None)
+    guest_try = _guest_try(form)
     result, error, code = None, "", status.HTTP_200_OK
     try:
         raw = answer_from_form(question, form)
         result = answer_question(
-            session, user=user, lesson_slug=lesson.slug, question=question, raw=raw
-        )
+            session, user=user, lesson_slug=lesson.slug, question=question, raw=raw,
+            guest_try=guest_try,
+        )  # fmt: skip
     except MalformedAnswer as exc:
         error, code = str(exc), status.HTTP_422_UNPROCESSABLE_CONTENT
     except scores.OutOfAttempts:
@@ -89,6 +97,7 @@ def answer_form(
         result=result,
         error=error,
         can_retry=code != status.HTTP_409_CONFLICT and not (result and result.finished),
+        guest_try=guest_try + 1 if result else guest_try,
     )
     return templates.TemplateResponse(request, "quiz/result.html", {"page": page},
                                       status_code=code)  # fmt: skip

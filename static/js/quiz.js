@@ -85,6 +85,7 @@ function renderAttempt(box, form, r) {
   box.replaceChildren(...parts);
   box.className = `feedback shown ${r.correct ? "correct" : "wrong"}`;
   if (r.saved) showStatus(form, r);
+  else if (form.dataset.guest === "true") showGuestStatus(form, r);
 }
 
 // The same words as templates/quiz/_result.html's tries_text.
@@ -93,6 +94,29 @@ function triesText(used, max, finished) {
   if (finished) return `Finished · used ${used} of ${max} ${tries}`;
   if (used) return `Used ${used} of ${max} ${tries} · ${max - used} left`;
   return `${max} ${tries}`;
+}
+
+// The same words as templates/quiz/_result.html's guest_tries_text.
+function guestTriesText(used, max, finished) {
+  const tail = "— log in to keep your score";
+  if (finished) return `Guest: finished (not counted) ${tail}`;
+  if (used) return `Guest: ${used} of ${max} tr${max === 1 ? "y" : "ies"} used (not counted) ${tail}`;
+  return `Guest: tries aren't counted ${tail}`;
+}
+
+// A guest's tries are counted here only (the server stores nothing): the next try's number
+// goes with the next answer, so hints and the explanation come as they would for a student.
+function showGuestStatus(form, r) {
+  const used = Number(form.dataset.guestTry ?? 1);
+  form.dataset.guestTry = used + 1;
+  if (form.elements.guest_try) form.elements.guest_try.value = used + 1;
+  form.dataset.state = r.correct ? "right" : r.finished ? "out" : "open";
+  form.querySelector(".attempts").textContent = guestTriesText(used, Number(form.dataset.maxAttempts), r.finished);
+  form.querySelector(".q-badge").textContent = r.correct ? "Answered right" : r.finished ? "Out of tries" : "In progress";
+  if (r.finished) {
+    form.querySelector("button[type=submit]")?.remove();
+    form.querySelector("fieldset").disabled = true;
+  }
 }
 
 function points(x) {
@@ -169,7 +193,8 @@ for (const form of document.querySelectorAll("form.question")) {
     let finished = false;
     try {
       const url = `/api${new URL(form.action).pathname}/attempts`;
-      const result = await post(url, form, { answer });
+      const body = form.dataset.guest === "true" ? { answer, guest_try: Number(form.dataset.guestTry ?? 1) } : { answer };
+      const result = await post(url, form, body);
       renderAttempt(box, form, result);
       finished = result.finished;
     } catch (error) {

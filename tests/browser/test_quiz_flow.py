@@ -21,6 +21,29 @@ def quiz_server(quiz_lessons: Path, tmp_path: Path) -> Iterator[str]:
         yield base
 
 
+def test_a_guest_sees_hints_then_the_explanation_after_the_last_wrong_try(
+    page: Page, quiz_server: str, console_errors: list[str]
+) -> None:
+    page.goto(f"{quiz_server}/lessons/quizzy")
+    single = page.locator("form#q-single[data-enhanced]")  # quiz.js has loaded
+    attempts = single.locator(".attempts")
+    expect(attempts).to_have_text("Guest: tries aren't counted — log in to keep your score")
+    single.get_by_label("The weights").check()
+    for used in (1, 2):
+        single.get_by_role("button", name="Check answer").click()
+        expect(attempts).to_have_text(
+            f"Guest: {used} of 3 tries used (not counted) — log in to keep your score"
+        )
+        expect(single.locator(".feedback .hints li")).to_have_count(used)
+        expect(single.locator(".feedback")).not_to_contain_text("SECRET-single-explanation")
+    single.get_by_role("button", name="Check answer").click()
+    expect(single.locator(".feedback .explanation")).to_contain_text("SECRET-single-explanation")
+    expect(single.locator(".feedback .hints")).to_have_count(0)
+    expect(attempts).to_have_text("Guest: finished (not counted) — log in to keep your score")
+    expect(single.get_by_role("button", name="Check answer")).to_have_count(0)
+    assert console_errors == []
+
+
 def test_register_answer_and_see_progress(
     page: Page, quiz_server: str, artifacts: Path, console_errors: list[str]
 ) -> None:
