@@ -77,7 +77,16 @@ export class LineChart {
     } else if (y1 <= y0) {
       y1 = y0 + 1;
     }
-    const left = opts.yLabel ? 58 : 46;
+    // y ticks first: the left margin is measured from their labels (and the rotated axis title)
+    const yt = opts.yLog
+      ? Array.from({ length: Math.round(Math.log10(y1 / y0)) + 1 }, (_, i) => y0 * 10 ** i)
+      : linearTicks(y0, y1, 4);
+    const yStep = Math.max(1, Math.ceil(yt.length / 6));
+    const shown = yt.filter((_, i) => i % yStep === 0).map((v) => [v, tickLabel(v, opts.yLog)]);
+    const tickW = Math.max(0, ...shown.map(([, s]) => ctx.measureText(s).width));
+    const TITLE = 16; // the rotated y title's band (12 px text), left of the tick labels
+    const left = Math.ceil(tickW + 8 + (opts.yLabel ? TITLE + 4 : 0)) + 2;
+    this.margin = { left, tickW };
     const right = 10;
     const top = 10;
     const bottom = opts.xLabel ? 34 : 22;
@@ -91,18 +100,13 @@ export class LineChart {
     ctx.strokeStyle = "#e6e2d8";
     ctx.fillStyle = "#5b6473";
     ctx.lineWidth = 1;
-    const yt = opts.yLog
-      ? Array.from({ length: Math.round(Math.log10(y1 / y0)) + 1 }, (_, i) => y0 * 10 ** i)
-      : linearTicks(y0, y1, 4);
-    const yStep = Math.max(1, Math.ceil(yt.length / 6));
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
-    yt.forEach((v, i) => {
-      if (i % yStep) return;
+    for (const [v, label] of shown) {
       const y = Math.round(Y(v)) + 0.5;
       ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + pw, y); ctx.stroke();
-      ctx.fillText(tickLabel(v, opts.yLog), left - 6, y);
-    });
+      ctx.fillText(label, left - 6, y);
+    }
     ctx.textAlign = "center";
     ctx.textBaseline = "top";
     for (const v of linearTicks(x0, x1, Math.max(2, Math.floor(pw / 70)))) {
@@ -112,7 +116,8 @@ export class LineChart {
     ctx.strokeStyle = "#9aa1ad";
     ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, top + ph); ctx.lineTo(left + pw, top + ph); ctx.stroke();
     if (opts.yLabel) {
-      ctx.save(); ctx.translate(11, top + ph / 2); ctx.rotate(-Math.PI / 2);
+      // centred in its own band, left of the widest tick label: they cannot overlap
+      ctx.save(); ctx.translate(2 + TITLE / 2, top + ph / 2); ctx.rotate(-Math.PI / 2);
       ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.fillText(opts.yLabel, 0, 0); ctx.restore();
     }
 

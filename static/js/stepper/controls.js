@@ -9,17 +9,72 @@ const VOCAB_SET = new Set(VOCAB);
 export const MAX_INPUT = 200;
 export const MAX_SCALE = 10;
 
-/** Return {text, removed}: the input lowercased, with characters outside VOCAB removed. */
+// Characters the network cannot read but that have an obvious stand-in.
+const REPLACE = {
+  "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'", "`": "'",
+  "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u00ab": '"', "\u00bb": '"',
+  "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-", "_": "-",
+  "\u2026": "...", "[": "(", "]": ")", "{": "(", "}": ")",
+};
+// Letters that NFD does not split into a base letter and an accent.
+const LETTERS = { "ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "ı": "i" };
+const WHITESPACE_NAMES = { "\t": "tab", "\n": "line break", "\r": "line break", "\u00a0": "non-breaking space" };
+
+/** Return how to name a character in a note: “é”, or tab / line break for invisible ones. */
+const named = (ch) => WHITESPACE_NAMES[ch] || (/\s/.test(ch) ? "odd space" : `“${ch}”`);
+
+/**
+ * Return {text, changes} for what the student typed: the text the network can read (VOCAB, at
+ * most MAX_INPUT characters) and exactly what was done to get it:
+ * changes = {lowercased: [chars], transliterated: [[from, to]], replaced: [[from, to]],
+ *            removed: [chars], cut: number of characters past MAX_INPUT}.
+ */
 export function sanitize(raw) {
-  const mapped = raw.toLowerCase().replace(/[\u2018\u2019]/g, "'").replace(/[\u201c\u201d]/g, '"')
-    .replace(/\s/g, " ");
+  const lowercased = new Set();
+  const transliterated = new Map();
+  const replaced = new Map();
   const removed = new Set();
   let text = "";
-  for (const ch of mapped) {
-    if (VOCAB_SET.has(ch)) text += ch;
-    else removed.add(ch);
+  for (const ch of raw) {
+    if (VOCAB_SET.has(ch)) { text += ch; continue; }
+    const lower = ch.toLowerCase();
+    if (lower.length === 1 && VOCAB_SET.has(lower)) { text += lower; lowercased.add(ch); continue; }
+    if (REPLACE[ch]) { text += REPLACE[ch]; replaced.set(ch, REPLACE[ch]); continue; }
+    if (/\s/.test(ch)) { text += " "; replaced.set(named(ch), "space"); continue; }
+    // é → e, Ö → o, ñ → n: the base letter without its combining accents
+    const base = LETTERS[lower] ?? lower.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
+    if (base && base !== lower && [...base].every((c) => VOCAB_SET.has(c))) {
+      text += base;
+      transliterated.set(ch, base);
+      continue;
+    }
+    removed.add(ch);
   }
-  return { text: text.slice(0, MAX_INPUT), removed: [...removed] };
+  const cut = Math.max(0, [...text].length - MAX_INPUT);
+  return {
+    text: text.slice(0, MAX_INPUT),
+    changes: { lowercased: [...lowercased], transliterated: [...transliterated], replaced: [...replaced],
+      removed: [...removed], cut },
+  };
+}
+
+const quoteList = (items, max = 6) => {
+  const shown = items.slice(0, max).join(", ");
+  return items.length > max ? `${shown} and ${items.length - max} more` : shown;
+};
+
+/** Return the note that says exactly what sanitize() changed ("" when nothing was). */
+export function changeNote({ lowercased, transliterated, replaced, removed, cut }) {
+  const parts = [];
+  if (lowercased.length) parts.push(`lowercased ${quoteList(lowercased.map((c) => `“${c}”`))}`);
+  if (transliterated.length) {
+    parts.push(`transliterated to plain letters ${quoteList(transliterated.map(([a, b]) => `${a} → ${b}`))}`);
+  }
+  if (replaced.length) parts.push(`replaced ${quoteList(replaced.map(([a, b]) => `${a} → ${b}`))}`);
+  if (removed.length) parts.push(`removed ${quoteList(removed.map(named))}`);
+  if (cut) parts.push(`cut the last ${cut} character${cut === 1 ? "" : "s"} (at most ${MAX_INPUT})`);
+  if (!parts.length) return "";
+  return `Changed your input: ${parts.join("; ")}. The network reads only lowercase letters, digits, spaces and . , ; : ! ? ' " - ( )`;
 }
 
 const LOCK_NOTE = "Fixed for this part of the lesson";
@@ -97,16 +152,14 @@ export class NetworkControls {
 
   submitInput() {
     if (this.input.value === this.submitted) return; // "change" and "submit" both fire on Run
-    const { text, removed } = sanitize(this.input.value);
+    const { text, changes } = sanitize(this.input.value);
     if (!text) {
       this.inputNote.textContent = "Type at least one letter, digit or space.";
       this.inputNote.classList.add("bad");
       return;
     }
     this.inputNote.classList.remove("bad");
-    this.inputNote.textContent = removed.length
-      ? `Removed ${removed.map((c) => `“${c}”`).join(" ")}: the network reads only lowercase letters, digits, spaces and . , ; : ! ? ' " - ( )`
-      : text !== this.input.value ? "Lowercased: the network reads lowercase only." : "";
+    this.inputNote.textContent = changeNote(changes);
     this.input.value = text;
     this.submitted = text;
     this.onChange({ input: text });

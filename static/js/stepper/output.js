@@ -14,8 +14,9 @@ export class Predictions {
       this.list.append(li);
       return { li, ch, bar, val };
     });
-    this.el = h("section", { class: "st-out", "aria-label": "Next-character guesses" },
-      h("h4", { text: "Top 5 guesses for the next character" }),
+    // a disclosure, folded on a phone (secondary to the state cells)
+    this.el = h("details", { class: "st-out st-fold", open: !window.matchMedia("(max-width: 760px)").matches },
+      h("summary", {}, h("span", { class: "st-fold-title", text: "Top 5 guesses for the next character" })),
       this.list,
       h("p", { class: "st-note", text: "Untrained weights: predictions are random until trained. "
         + "Try the Train view to see a network learn." }));

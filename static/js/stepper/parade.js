@@ -3,7 +3,8 @@
 
 import { CELL_COLOURS, CELL_DASH, influence as influenceColour } from "./colors.js";
 import { LineChart, chartLegend } from "./chart.js";
-import { glyph, h, sci } from "./dom.js";
+import { glyph, h } from "./dom.js";
+import { ratioText } from "./sequence.js";
 
 export const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
 const FLOAT_W = 38; // px between float centres
@@ -17,7 +18,7 @@ export class Parade {
     this.lanesEl = h("div", { class: "st-lanes" });
     this.chart = new LineChart({
       label: "Influence of the first float on each lane's h_t, step by step (log scale)",
-      xLabel: "step", yLabel: "‖∂h_t/∂x_1‖", yLog: true, height: 170,
+      xLabel: "step", yLabel: "‖∂hₜ/∂x₁‖", yLog: true, height: 170,
     });
     this.legendEl = h("div");
     this.chartBox = h("figure", { class: "st-first" },
@@ -63,11 +64,11 @@ export class Parade {
       return f;
     });
     const track = h("div", { class: "st-track" }, floats);
-    const road = h("div", { class: "st-road", "aria-hidden": "true" }, track,
-      h("span", { class: "st-viewer", title: "You are here: the present step" }));
+    const viewer = h("span", { class: "st-viewer", title: "You are here: the present step" });
+    const road = h("div", { class: "st-road", "aria-hidden": "true" }, track, viewer);
     const read = h("span", { class: "st-lane-read" });
     const el = h("div", { class: "st-lane", dataset: { cell } }, name, road, read);
-    return { cell, el, name, road, track, floats, read };
+    return { cell, el, name, road, track, floats, read, viewer };
   }
 
   /** Re-centre the tracks when the lanes change width (read here, never during a step). */
@@ -87,7 +88,9 @@ export class Parade {
     const from = this.t;
     this.t = t;
     // Only floats on (or about to enter) the road are painted: the rest are out of sight.
-    const viewer = this.roadWidth * 0.78;
+    // The present float rides at the viewer (78% along) once the parade has filled the road;
+    // before that the first float starts at the left edge and the present walks up to it.
+    const viewer = Math.min(this.roadWidth * 0.78, (t + 0.5) * FLOAT_W + 6);
     const behind = Math.ceil(viewer / FLOAT_W) + 1;
     const ahead = Math.ceil((this.roadWidth - viewer) / FLOAT_W) + 1;
     const lo = Math.max(0, Math.min(t, from) - behind);
@@ -97,6 +100,7 @@ export class Parade {
       const row = run?.influence?.[t];
       if (moved) {
         lane.track.style.transform = `translateX(${Math.round(viewer - (t + 0.5) * FLOAT_W)}px)`;
+        lane.viewer.style.transform = `translateX(${Math.round(viewer)}px)`;
       }
       for (let k = force ? 0 : lo; k <= (force ? lane.floats.length - 1 : hi); k++) {
         const f = lane.floats[k];
@@ -119,8 +123,12 @@ export class Parade {
         f.style.color = c.ink;
         f.dataset.value = String(v);
       }
-      lane.read.textContent = row ? (t > 0 ? `first float: ${sci(row[0])}` : "the first float") : "…";
-      lane.read.title = "How much the first float still moves this lane's h_t (‖∂h_t/∂x_1‖)";
+      lane.read.textContent = row
+        ? (t > 0 ? `first float: ${ratioText(row[0] / row[t])} much as the newest` : "the first float")
+        : run ? "computing…" : "…";
+      lane.read.title = row
+        ? `How strongly the first float still moves this lane's h_t, against the newest float: ‖∂h_t/∂x_1‖ = ${row[0]}, ‖∂h_t/∂x_t‖ = ${row[t]} (the change in h_t per unit change of that input, a Jacobian norm)`
+        : "The memory meter is being computed";
     }
     if (runs) this.drawChart(t);
   }
@@ -161,8 +169,11 @@ export class MemoryHint {
     this.button = h("button", { type: "button", class: "st-memory-btn",
       text: `Start the gates remembering (memory bias ${REMEMBERING_BIAS})`,
       onclick: () => onBias(this.remembering ? 0 : REMEMBERING_BIAS) });
+    this.summary = h("summary", { text: "Why does the LSTM forget almost as fast as the RNN?" });
+    this.why = h("details", { class: "st-memory-why", open: !window.matchMedia("(max-width: 760px)").matches },
+      this.summary, this.text, this.gates);
     this.el = h("section", { class: "st-memory", "aria-label": "Why gated cells forget before training" },
-      this.text, this.gates, this.button);
+      this.why, this.button);
   }
 
   /** Explain memory bias `mb` with the runs' real average gates (runs: cell -> trace). */
@@ -173,9 +184,12 @@ export class MemoryHint {
     const keeps = `${Math.round(gate * 100)}%`;
     this.el.classList.toggle("on", mb > 0);
     this.el.dataset.bias = String(mb);
+    this.summary.textContent = mb > 0
+      ? `The gates start out ${this.remembering ? "remembering" : "half open"}.`
+      : "Why does the LSTM forget almost as fast as the RNN?";
     this.text.innerHTML = mb > 0
-      ? `<strong>The gates start out ${this.remembering ? "remembering" : "half open"}.</strong> Memory bias ${mb} is added to the bias of the LSTM's forget gate and the GRU's update gate, so they start near ${sig}: each step keeps about ${keeps} of the old memory${this.remembering ? ", and the first float is still there at the end of the parade" : ""}. The RNN has no gate to open: it forgets as before. Training usually finds this by itself; here it is given as a head start.`
-      : `<strong>Why does the LSTM forget almost as fast as the RNN?</strong> These weights are untrained. With PyTorch's starting weights the forget gate (and the GRU's update gate) sits near ${sig}, so each step keeps only about ${keeps} of the memory, and after twenty steps almost nothing of the first float is left. Gates help only once they are open: training learns to open them.`;
+      ? `Memory bias ${mb} is added to the bias of the LSTM's forget gate and the GRU's update gate, so they start near ${sig}: each step keeps about ${keeps} of the old memory${this.remembering ? ", and the first float is still there at the end of the parade" : ""}. The RNN has no gate to open: it forgets as before. Training usually finds this by itself; here it is given as a head start.`
+      : `These weights are untrained. With PyTorch's starting weights the forget gate (and the GRU's update gate) sits near ${sig}, so each step keeps only about ${keeps} of the memory, and after twenty steps almost nothing of the first float is left. Gates help only once they are open: training learns to open them.`;
     this.button.textContent = this.remembering
       ? "Back to untrained gates (memory bias 0)"
       : `Start the gates remembering (memory bias ${REMEMBERING_BIAS})`;

@@ -60,6 +60,10 @@ export class PredictPanel {
   /** Ask about step next (0-based) of `run` for unit u; focus the first answer unless told not to. */
   ask(run, next, u, focus = true) {
     this.pending = true;
+    // a new question: the previous verdict is history (the score keeps it)
+    this.result.textContent = "";
+    this.result.className = "st-verdict";
+    delete this.result.dataset.truth;
     const reads = `Step ${next + 1} reads “${spoken(run.input[next])}”.`;
     let answers;
     if (this.kind === "gate" && run.cell === "lstm") {
@@ -105,6 +109,11 @@ export class PredictPanel {
     this.result.textContent = `${right ? "✓ Right" : "✗ Not this time"}: at step ${t + 1} ${text} Press → (or Step forward) for the next guess.`;
     this.score.textContent = `Score: ${this.right} of ${this.total}`;
     return right;
+  }
+
+  /** Put the keyboard on the first answer of the pending question. */
+  focusAnswer() {
+    if (this.pending && !this.buttons.hidden) this.buttons.firstChild?.focus();
   }
 
   idle(message) {

@@ -51,8 +51,8 @@ export class SequenceStrip {
     this.tiles.replaceChildren(...this.items.map((it) => it.tile.parentElement));
   }
 
-  /** Paint step t: the meter row from influence[t] (may be null while loading) and the fork. */
-  update(t, influenceRow, divergence, forkStep) {
+  /** Paint step t: the meter row from influence[t] (null while it computes) and the fork. */
+  update(t, influenceRow, divergence, forkStep, pending = false) {
     const from = this.current;
     for (let k = 0; k < this.items.length; k++) {
       const { tile, meter, diff } = this.items[k];
@@ -84,13 +84,12 @@ export class SequenceStrip {
       }
     }
     this.forkKey.hidden = !divergence;
-    if (influenceRow) {
-      this.readout.textContent = t > 0
-        ? `First input “${glyph(this.input[0])}” still moves h at step ${t + 1} by ${sci(influenceRow[0])}; the current input by ${sci(influenceRow[t])}.`
-        : `The current input moves h by ${sci(influenceRow[0])}.`;
-    } else {
-      this.readout.textContent = "";
-    }
+    const read = influenceRow ? meterSentence(this.input, t, influenceRow) : null;
+    this.readout.textContent = read ? read.text : pending ? "Computing the memory meter…" : "";
+    this.readout.title = read ? read.exact : "";
+    this.readout.classList.toggle("pending", !read && pending);
+    if (read) this.readout.dataset.ratio = String(read.ratio);
+    else delete this.readout.dataset.ratio;
     if (t !== this.current) {
       this.current = t;
       this.keepInView(t);
@@ -115,6 +114,48 @@ export class SequenceStrip {
   }
 }
 
+/** Return "1/1,000", "1/2.5" or "3.2 times": how the first input's influence compares. */
+export function ratioText(r) {
+  if (!(r > 0)) return "none";
+  if (!Number.isFinite(r)) return "far more than";
+  if (r >= 1) return r < 1.05 ? "about as" : `${r < 10 ? r.toFixed(1) : sig(r)} times as`;
+  if (r > 1 / 1.05) return "about as";
+  const d = 1 / r;
+  return `1/${d < 10 ? d.toFixed(1).replace(/\.0$/, "") : sig(d)} as`;
+}
+
+/** Return d with two significant digits, written out to a million, then as 4.2e+9. */
+function sig(d) {
+  if (d < 1e6) return Math.round(+d.toPrecision(2)).toLocaleString("en-US");
+  if (d < 1e9) return `${+(d / 1e6).toPrecision(2)} million`;
+  return sci(d);
+}
+
+/**
+ * Return the meter in words at step t: {text, exact (a tooltip), ratio}. The number behind it,
+ * ‖∂h_t/∂x_k‖, is how far h_t would move per unit nudge of input k (a Jacobian norm); what
+ * a student can read is the first input's share relative to the newest one's.
+ */
+export function meterSentence(input, t, row) {
+  const first = row[0];
+  const now = row[t];
+  if (t === 0) {
+    return { ratio: 1, text: `Only one input read so far: the first float is the newest. Nudging it by one unit would move h₁ by ${sci(first)}.`,
+      exact: `‖∂h₁/∂x₁‖ = ${first}: the size of the change in h₁ per unit change of x₁ (a Jacobian norm).` };
+  }
+  const ratio = now > 0 ? first / now : Infinity;
+  const text = first === 0
+    ? `The first float “${glyph(input[0])}” no longer moves h at all at step ${t + 1}: it is forgotten.`
+    : `At step ${t + 1} the first float “${glyph(input[0])}” is ${ratioText(ratio)} influential as the newest, “${glyph(input[t])}”.`;
+  return { ratio, text,
+    exact: `Influence = the size of the change in h_t per unit change of an input (a Jacobian norm). `
+      + `First input: ‖∂h${sub(t + 1)}/∂x₁‖ = ${first}; newest: ‖∂h${sub(t + 1)}/∂x${sub(t + 1)}‖ = ${now}.` };
+}
+
+const SUBS = "₀₁₂₃₄₅₆₇₈₉";
+/** Return n in Unicode subscript digits: 12 → ₁₂. */
+export const sub = (n) => String(n).replace(/\d/g, (d) => SUBS[+d]);
+
 /** Return the meter's legend: the log colour bar from 10^LOG_MIN to 10^LOG_MAX. */
 export function meterLegend(readout) {
   const ticks = [];
@@ -124,8 +165,9 @@ export function meterLegend(readout) {
   return h("div", { class: "st-meter-legend" },
     h("span", { class: "st-legend-label" },
       h("strong", { text: "Memory meter " }),
-      "how much each input still moves h", h("sub", { text: "t" }),
-      " (‖∂h", h("sub", { text: "t" }), "/∂x", h("sub", { text: "k" }), "‖, log scale)"),
+      "how strongly each input still moves h", h("sub", { text: "t" }),
+      ": if that input were nudged by one unit, how far h", h("sub", { text: "t" }),
+      " would move (‖∂h", h("sub", { text: "t" }), "/∂x", h("sub", { text: "k" }), "‖, a Jacobian norm; log scale)"),
     h("span", { class: "st-meter-scale" },
       h("span", { class: "st-legend-bar bar-influence", role: "img",
         "aria-label": "Memory meter colours: pale for 0.0001 or less (forgotten), dark blue for 10 or more" }),

@@ -32,12 +32,18 @@ export class StateGrid {
     this.rowsEl.replaceChildren();
     this.rowsEl.className = `st-rows ${H <= 4 ? "roomy" : H <= 16 ? "compact" : "dense"}`;
     this.rowsEl.style.setProperty("--n", H);
+    if (H <= 16) this.rowsEl.style.setProperty("--cw", H <= 4 ? "4.1rem" : H <= 8 ? "2.9rem" : "2.45rem");
+    else this.rowsEl.style.removeProperty("--cw");
     this.rowsEl.style.setProperty("--n-narrow", H > 16 ? Math.ceil(H / 2) : H);
-    if (this.showText) {
-      const idx = h("div", { class: "st-cells st-index", "aria-hidden": "true" });
-      for (let j = 0; j < H; j++) idx.append(h("span", { class: "st-cell", text: `unit ${j}` }));
-      this.rowsEl.append(h("div", { class: "st-row st-row-index" }, h("div", { class: "st-label" }), idx));
+    // Unit headers in the same grid columns as the cells: "unit 0" when roomy, "u0" when
+    // compact, every 8th unit when dense (cells too narrow for a label each).
+    const idx = h("div", { class: "st-cells st-index", "aria-hidden": "true" });
+    for (let j = 0; j < H; j++) {
+      const text = H <= 4 ? `unit ${j}` : H <= 16 ? `u${j}` : j % 8 === 0 ? `u${j}` : "";
+      idx.append(h("span", { class: "st-cell", dataset: { unit: j }, text }));
     }
+    this.rowsEl.append(h("div", { class: "st-row st-row-index" },
+      h("div", { class: "st-label", text: H <= 4 ? "" : "unit" }), idx));
     this.rows = ROWS[cell].map(([key, label, desc, scale]) => {
       const cells = [];
       const box = h("div", { class: "st-cells" });

@@ -1,8 +1,9 @@
 // Text-first mode: every number of the current step as a table, and a sentence per step for
 // screen readers ("Step 3 of 12, input r, ...").
 
-import { fmt, h, pct, sci, spoken } from "./dom.js";
+import { fmt, h, pct, spoken } from "./dom.js";
 import { ROWS, ROW_TEXT, rowValues } from "./run.js";
+import { meterSentence } from "./sequence.js";
 
 export class NumbersTable {
   constructor() {
@@ -10,7 +11,17 @@ export class NumbersTable {
     this.head = h("thead");
     this.body = h("tbody");
     this.table = h("table", { class: "st-table" }, this.caption, this.head, this.body);
-    this.el = h("div", { class: "st-table-wrap", hidden: true }, this.table);
+    this.wrap = h("div", { class: "st-table-wrap" }, this.table);
+    this.hint = h("span", { class: "st-scroll-hint", "aria-hidden": "true", text: "scroll → for more columns", hidden: true });
+    this.el = h("div", { class: "st-table-box", hidden: true }, this.hint, this.wrap);
+    // the hint shows while the table is wider than its box and not scrolled to the end
+    const check = () => {
+      const more = this.wrap.scrollWidth - this.wrap.clientWidth - this.wrap.scrollLeft > 2;
+      if (this.hint.hidden === more) this.hint.hidden = !more;
+    };
+    this.wrap.addEventListener("scroll", check, { passive: true });
+    new ResizeObserver(check).observe(this.wrap);
+    this.checkScroll = check;
     this.shape = "";
   }
 
@@ -30,6 +41,7 @@ export class NumbersTable {
       this.cells.push([...tds, change]);
       return h("tr", {}, h("th", { scope: "row", text: String(j) }), tds, change);
     }));
+    requestAnimationFrame(() => this.checkScroll());
   }
 
   update(run, t) {
@@ -58,7 +70,7 @@ export function announcement(run, t, unit, top) {
   let s = `Step ${t + 1} of ${T}, input ${spoken(run.input[t])}. Unit ${unit} ${dir} from ${fmt(before, 3)} to ${fmt(after, 3)}.`;
   if (run.cell === "lstm") s += ` Forget gate ${fmt(run.gates.f[t][unit], 2)}, cell state ${fmt(run.c[t][unit], 3)}.`;
   if (run.cell === "gru") s += ` Update gate ${fmt(run.gates.z[t][unit], 2)}.`;
-  if (run.influence && t > 0) s += ` The first input still moves h by ${sci(run.influence[t][0])}.`;
+  if (run.influence && t > 0) s += ` ${meterSentence(run.input, t, run.influence[t]).text}`;
   if (top?.length) s += ` Top guess for the next character: ${spoken(top[0][0])}, ${pct(top[0][1])}.`;
   return s;
 }

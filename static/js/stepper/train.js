@@ -27,6 +27,26 @@ export function parseLengths(text) {
   return lengths.every((L) => L >= 2 && L <= 200) ? lengths : null;
 }
 const KEEP_RUNS = 4;
+/** The preset's own hidden size: the lesson's if it is a fair size, else 16 (never the form's). */
+export const presetHidden = (configured) => (configured >= 8 && configured <= 32 ? configured : 16);
+/** The form's numbers: [lowest, highest, default]. */
+export const LIMITS = { hidden: [1, 64, 8], length: [2, 200, 10], steps: [10, 2000, 400] };
+const plural = (n, one, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * Return {value, note} for a number field: empty (or not a number) gives the default, a value
+ * out of range is clamped, and the note says which happened ("" when the value was fine).
+ */
+export function readNumber(text, [lo, hi, fallback], what) {
+  const raw = String(text).trim();
+  if (raw === "") return { value: fallback, note: `Empty: using the default, ${fallback}.` };
+  const v = Number(raw);
+  if (!Number.isFinite(v)) return { value: fallback, note: `Not a number: using the default, ${fallback}.` };
+  const r = Math.round(v);
+  if (r < lo) return { value: lo, note: `${what} must be at least ${lo}: using ${lo}.` };
+  if (r > hi) return { value: hi, note: `${what} can be at most ${hi}: using ${hi}.` };
+  return { value: r, note: r !== v ? `Whole numbers only: using ${r}.` : "" };
+}
 const LR_CHOICES = [0.001, 0.003, 0.01, 0.03, 0.1];
 
 export class TrainView {
@@ -34,20 +54,26 @@ export class TrainView {
     this.widget = widget;
     this.runs = []; // {label, cell, points: {loss, grad, acc}, chance, done}
     this.preset = []; // {cell, length, accuracy}
-    const field = (label, control) => h("div", { class: "st-field" },
-      h("label", { for: control.id || (control.id = uid("tr")) }, label), control);
+    // each number field has a note beside it that says when its value was corrected
+    this.notes = {};
+    const field = (label, control, key) => {
+      const id = control.id || (control.id = uid("tr"));
+      const note = key ? h("span", { class: "st-field-note", id: `${id}-note`, "aria-live": "polite" }) : null;
+      if (key) { this.notes[key] = note; control.setAttribute("aria-describedby", note.id); }
+      return h("div", { class: "st-field" }, h("label", { for: id }, label), control, note);
+    };
     const s = widget.state;
-    this.task = h("select", { onchange: () => this.store() },
+    this.task = h("select", { onchange: (e) => this.store(e.target) },
       h("option", { value: "remember_first", text: "Remember the first float" }),
       h("option", { value: "next_char", text: "Next character of the lesson text" }));
-    this.cell = h("select", { disabled: widget.locked.has("cell"), onchange: () => this.store() },
+    this.cell = h("select", { disabled: widget.locked.has("cell"), onchange: (e) => this.store(e.target) },
       ["rnn", "lstm", "gru"].map((c) => h("option", { value: c, text: CELL_NAMES[c] })));
     this.hiddenSize = h("input", { type: "number", min: 1, max: 64, step: 1, class: "st-num",
-      disabled: widget.locked.has("hidden_size"), onchange: () => this.store() });
-    this.length = h("input", { type: "number", min: 2, max: 200, step: 1, class: "st-num", onchange: () => this.store() });
-    this.steps = h("input", { type: "number", min: 10, max: 2000, step: 10, class: "st-num", onchange: () => this.store() });
-    this.lr = h("select", { onchange: () => this.store() }, LR_CHOICES.map((v) => h("option", { value: v, text: String(v) })));
-    this.lengthField = field("Parade length L", this.length);
+      disabled: widget.locked.has("hidden_size"), onchange: (e) => this.store(e.target) });
+    this.length = h("input", { type: "number", min: 2, max: 200, step: 1, class: "st-num", onchange: (e) => this.store(e.target) });
+    this.steps = h("input", { type: "number", min: 10, max: 2000, step: 10, class: "st-num", onchange: (e) => this.store(e.target) });
+    this.lr = h("select", { onchange: (e) => this.store(e.target) }, LR_CHOICES.map((v) => h("option", { value: v, text: String(v) })));
+    this.lengthField = field("Parade length L", this.length, "length");
     this.start = h("button", { type: "button", text: "Train", onclick: () => this.run() });
     this.stop = h("button", { type: "button", class: "secondary", text: "Stop", disabled: true, onclick: () => this.halt() });
     this.presetBtn = h("button", { type: "button", class: "secondary", onclick: () => this.runPreset(),
@@ -76,8 +102,8 @@ export class TrainView {
       h("p", { class: "st-note", text: "Each run starts from fresh random weights and trains on the server with backpropagation through time. "
         + "Remember the first float: the network reads L random floats and at the end must name the first one." }),
       h("div", { class: "st-controls" },
-        field("Task", this.task), field("Cell", this.cell), field("Hidden units", this.hiddenSize),
-        this.lengthField, field("Training steps", this.steps), field("Learning rate", this.lr)),
+        field("Task", this.task), field("Cell", this.cell), field("Hidden units", this.hiddenSize, "hidden"),
+        this.lengthField, field("Training steps", this.steps, "steps"), field("Learning rate", this.lr)),
       h("div", { class: "st-train-actions" }, this.start, this.stop, this.presetBtn),
       widget.locked.has("cell") ? null : this.presetNote,
       this.status, this.progress, this.error,
@@ -100,20 +126,34 @@ export class TrainView {
     this.lengthField.hidden = s.train.task !== "remember_first";
     const { lengths, budget } = s.train;
     this.presetBtn.textContent = `Compare RNN and LSTM as L grows (${lengths.join(", ")})`;
-    this.presetNote.textContent = `The comparison trains each cell on each length with the same budget: ${budget} steps, `
-      + `learning rate ${PRESET.lr}, ${s.H} hidden units, seed ${s.seed}. The LSTM's forget gate starts with bias `
+    this.presetNote.textContent = `The comparison trains each cell on each length with the same budget: ${plural(budget, "step")}, `
+      + `learning rate ${PRESET.lr}, ${plural(this.presetH(), "hidden unit")}, seed ${s.seed} — its own fixed setup, `
+      + `not the form's. The LSTM's forget gate starts with bias `
       + `${TRAIN_MEMORY_BIAS} (it begins by remembering, as LSTMs are usually set up); the RNN has no gate to bias.`;
   }
 
-  store() {
-    const clamp = (v, lo, hi, d) => (Number.isFinite(v) ? Math.max(lo, Math.min(hi, Math.round(v))) : d);
+  /** The preset's hidden size: fixed by the lesson, not inherited from the form. */
+  presetH() {
+    return presetHidden(this.widget.config.hidden_size);
+  }
+
+  /** Read the form into the state; `changed` (the field just edited) gets its note. */
+  store(changed) {
     const s = this.widget.state;
     s.train.task = this.task.value;
     s.cell = this.cell.value;
-    s.H = clamp(+this.hiddenSize.value, 1, 64, s.H);
+    const read = (input, key, what) => {
+      const { value, note } = readNumber(input.value, LIMITS[key], what);
+      if (input === changed) {
+        this.notes[key].textContent = note;
+        input.classList.toggle("corrected", Boolean(note));
+      }
+      return value;
+    };
+    if (!this.hiddenSize.disabled) s.H = read(this.hiddenSize, "hidden", "Hidden units");
     s.unit = Math.min(s.unit, s.H - 1);
-    s.train.length = clamp(+this.length.value, 2, 200, 10);
-    s.train.steps = clamp(+this.steps.value, 10, 2000, 400);
+    s.train.length = read(this.length, "length", "The parade length");
+    s.train.steps = read(this.steps, "steps", "Training steps");
     s.train.lr = +this.lr.value;
     this.sync();
     this.widget.sync();
@@ -222,7 +262,8 @@ export class TrainView {
           if (this.cancelled) return;
           n += 1;
           const label = `${CELL_NAMES[cell]}, L = ${length} (run ${n} of ${total})`;
-          const body = this.request({ task: "remember_first", cell, parade_length: length, steps: budget, learning_rate: PRESET.lr });
+          const body = this.request({ task: "remember_first", cell, parade_length: length, steps: budget,
+            learning_rate: PRESET.lr, hidden_size: this.presetH() });
           const last = await this.trainOnce(body, label);
           if (!last) return;
           const run = this.runs.at(-1);

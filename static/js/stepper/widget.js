@@ -20,6 +20,10 @@ const CELLS = ["rnn", "lstm", "gru"];
 const VIEWS = { stepper: "Step through", parade: "Parade", train: "Train" };
 const SPEEDS = [0.5, 1, 2, 4, 8];
 const BASE_DELAY = 900; // ms per step at 1×
+// T·T·H above which the memory meter is fetched after the states (it then takes ~0.1 s or more)
+const BIG_TRACE = 60_000;
+/** Narrow screens (phones) start with the secondary panels folded. */
+const narrow = () => window.matchMedia("(max-width: 760px)").matches;
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const int = (s, fallback) => (s != null && /^-?\d+$/.test(s) ? parseInt(s, 10) : fallback);
@@ -64,6 +68,17 @@ function initialState(config, url, locked) {
   s.unit = clamp(int(url.unit, 0), 0, s.H - 1);
   if (open("fork")) s.forks = validForks(decodeForks(url.fork), s);
   return s;
+}
+
+/**
+ * Return whether going from state a to b makes a new sequence to step through (a new input,
+ * seed or hidden size; in the stepper view a new cell), which starts at step 1. The weight
+ * scale and memory bias keep the step (they are "what if" knobs on the same parade, read at
+ * its end), and so does picking another lane of the parade, whose lanes are all computed.
+ */
+function isNewTrace(a, b) {
+  return a.input !== b.input || a.seed !== b.seed || a.H !== b.H
+    || (a.cell !== b.cell && b.view === "stepper");
 }
 
 function validForks(forks, s) {
@@ -153,11 +168,14 @@ export class StepperWidget {
     this.eqToggle = h("div", { class: "st-eq-toggle", role: "group", "aria-label": "Equation of which run", hidden: true },
       h("span", { text: "Show the numbers of the" }), this.eqRunBtns);
     this.eqSame = h("p", { class: "st-note st-eq-same", hidden: true });
-    const eqBox = h("section", { class: "st-eq", "aria-label": "Update equation of the selected unit" },
+    // a disclosure: open on a laptop, folded on a phone; the weights are fetched when it opens
+    const eqBox = this.eqBox = h("details", { class: "st-eq st-fold", open: !narrow() },
+      h("summary", {}, h("span", { class: "st-fold-title", text: "The update equation, with its numbers" })),
       h("h4", {}, "The update of unit ", this.unitInput, " with its numbers"),
       this.eqToggle, this.eqSame,
       this.equation,
       h("p", { class: "st-note", text: "Click a cell (or press ↑/↓ in the stepper) to pick another unit. Hover a number for its exact value." }));
+    eqBox.addEventListener("toggle", () => { if (eqBox.open) { this.loadParams(); this.render(); } });
     this.grids = h("div", { class: "st-grids" }, this.grid.el, this.editGrid.el);
     const body = this.body = h("div", { class: "st-body" },
       h("div", { class: "st-main" }, this.xLabel, this.grids, stateLegend()),
@@ -208,7 +226,7 @@ export class StepperWidget {
     const before = { ...s };
     Object.assign(s, patch);
     if (patch.H != null) s.unit = clamp(s.unit, 0, s.H - 1);
-    if (patch.input != null) s.t = clamp(s.t, 0, s.input.length - 1);
+    if (isNewTrace(before, s)) s.t = 0;
     const network = ["cell", "H", "ws", "mb", "seed", "input"].some((k) => patch[k] != null && patch[k] !== before[k]);
     if (network && !patch.forks) {
       const kept = validForks(s.forks, s);
@@ -216,17 +234,21 @@ export class StepperWidget {
       s.forks = kept;
     }
     if (patch.predict != null && s.predict) this.pause();
+    if (patch.predict != null && !s.predict) this.predict.idle("");
     const refetch = network || patch.view != null || patch.forks != null;
     this.sync();
     if (refetch) this.refresh();
     else this.render();
     if (!refetch && (patch.unit != null || patch.guess != null)) this.askAgain();
+    if (patch.predict === true && s.predict && !this.predict.pending) this.askNext(false); // ask at once
     this.writeUrl();
   }
 
   /** Like set(), for sliders being dragged: show the value now, fetch when the drag settles. */
   setSoon(patch) {
+    const before = { ...this.state };
     Object.assign(this.state, patch);
+    if (isNewTrace(before, this.state)) this.state.t = 0;
     this.state.unit = clamp(this.state.unit, 0, this.state.H - 1);
     this.state.forks = validForks(this.state.forks, this.state);
     this.writeUrl();
@@ -283,45 +305,106 @@ export class StepperWidget {
 
   // --- data ------------------------------------------------------------------------------------
 
-  /** Fetch what the current view needs, then render; stale answers are dropped. */
+  /**
+   * Fetch what the current view needs, then render; stale answers are dropped.
+   *
+   * What is asked for, and when (the memory meter's T×T Jacobian norms are what cost time:
+   * ~2 s at 64 units × 200 characters, while the states alone take ~20 ms):
+   * - the states of the shown run (with the student's edits), never the weights;
+   * - the influence (memory meter) from the run *without* edits, so adding an edit reuses it;
+   *   for a big trace it follows the states, which are drawn first while the meter computes;
+   * - the weights only while the equation panel is open (see loadParams), per network.
+   */
   async refresh() {
     const s = this.state;
     if (s.view === "train" || !this.visible) return;
     const base = { hidden_size: s.H, input: s.input, seed: s.seed, weight_scale: s.ws, memory_bias: s.mb };
-    const main = { cell: s.cell, ...base, overrides: s.forks, include_influence: true, include_params: true };
-    const others = s.view === "parade" ? this.lanes().filter((c) => c !== s.cell) : [];
+    const full = (cell) => ({ cell, ...base, overrides: [], include_influence: true, include_params: false });
+    const cells = s.view === "parade" ? this.lanes() : [s.cell];
+    const others = cells.filter((c) => c !== s.cell);
+    // a big trace shows its states first; a small one comes in one answer
+    const big = s.input.length * s.input.length * s.H >= BIG_TRACE;
+    const split = s.forks.length > 0 || big;
+    const main = split
+      ? { cell: s.cell, ...base, overrides: s.forks, include_influence: false, include_params: false }
+      : full(s.cell);
     this.abort?.abort();
     const ctl = new AbortController();
     this.abort = ctl;
-    const slow = setTimeout(() => {
-      this.stage.setAttribute("aria-busy", "true");
-      this.root.classList.add("loading");
-      this.status.textContent = s.input.length * s.H > 800 ? "Computing the memory meter…" : "Computing…";
-    }, 120);
+    const slow = setTimeout(() => this.busy(true, big ? "Computing the states…" : "Computing…"), 120);
+    let meter = null;
     try {
-      const [trace, ...rest] = await Promise.all([
-        fetchTrace(main, ctl.signal),
-        ...others.map((cell) => fetchTrace({ cell, ...base, overrides: [], include_influence: true, include_params: false }, ctl.signal)),
-      ]);
+      const first = fetchTrace(main, ctl.signal);
+      // the meters are asked for at once (in parallel), and awaited after the first paint
+      const influence = [s.cell, ...others].map((cell) => (split || cell !== s.cell
+        ? fetchTrace(full(cell), ctl.signal) : first));
+      influence.forEach((p) => p.catch(() => {})); // awaited below; never an unhandled rejection
+      const trace = await first;
       if (ctl.signal.aborted) return;
+      clearTimeout(slow);
+      this.busy(false);
       this.trace = trace;
       this.runs = { [s.cell]: trace };
-      others.forEach((cell, i) => { this.runs[cell] = rest[i]; });
+      this.meterPending = split;
       this.error.textContent = "";
       this.rebuild();
       this.render();
       this.announce();
-      this.askAgain();
+      if (s.predict) this.askNext(false); // a new trace: ask about its next step at once
+      this.loadParams();
+      meter = setTimeout(() => this.busy(true, "Computing the memory meter…", true), 120);
+      const runs = await Promise.all(influence);
+      if (ctl.signal.aborted) return;
+      const withMeter = { ...trace, influence: runs[0].influence };
+      this.trace = withMeter;
+      this.runs = { [s.cell]: withMeter };
+      others.forEach((cell, i) => { this.runs[cell] = runs[i + 1]; });
+      this.meterPending = false;
+      if (s.view === "parade") this.memoryHint.update(trace.memory_bias, this.runs);
+      this.render();
+      if (split) this.announce();
     } catch (err) {
-      if (err.name === "AbortError") return;
+      if (err.name === "AbortError" || ctl.signal.aborted) return;
       this.error.textContent = err.message || "Something went wrong while computing the steps.";
     } finally {
       clearTimeout(slow);
-      if (this.abort === ctl) {
-        this.stage.removeAttribute("aria-busy");
-        this.root.classList.remove("loading");
-        this.status.textContent = "";
-      }
+      clearTimeout(meter);
+      if (this.abort === ctl) this.busy(false);
+    }
+  }
+
+  /** Show (or end) the loading state: the old picture stays, dimmed, under a spinner. */
+  busy(on, text = "", meterOnly = false) {
+    if (on) {
+      this.stage.setAttribute("aria-busy", "true");
+      this.root.classList.toggle("loading", !meterOnly);
+      this.root.classList.toggle("loading-meter", meterOnly);
+      // the meter computing is said beside the meter; the pill is for the whole picture
+      this.status.replaceChildren(...(meterOnly ? [] : [h("span", { class: "st-status-pill", text })]));
+    } else {
+      this.stage.removeAttribute("aria-busy");
+      this.root.classList.remove("loading", "loading-meter");
+      this.status.replaceChildren();
+    }
+  }
+
+  /** Fetch the network's weights for the equation, once per network, while the panel is open. */
+  async loadParams() {
+    const run = this.trace;
+    if (!this.eqBox.open || !run) return;
+    const key = networkKey(run);
+    if (this.params?.key === key) return;
+    // the weights do not depend on the input: a one-character request carries them
+    const body = { cell: run.cell, hidden_size: run.hidden_size, input: " ", seed: run.seed,
+      weight_scale: run.weight_scale, memory_bias: run.memory_bias,
+      overrides: [], include_influence: false, include_params: true };
+    this.equation.replaceChildren(h("p", { class: "st-note st-eq-loading", text: "Loading the weights…" }));
+    try {
+      const answer = await fetchTrace(body);
+      this.params = { key, value: answer.params };
+      this.render();
+    } catch (err) {
+      this.equation.replaceChildren(h("p", { class: "st-error", text: err.message || "The weights could not be loaded." }));
     }
   }
 
@@ -337,7 +420,7 @@ export class StepperWidget {
       this.memoryHint.update(trace.memory_bias, this.runs);
     }
     this.grid.build(trace.cell, trace.hidden_size);
-    this.body.classList.toggle("dense", trace.hidden_size > 16); // many units: the grid takes the full width
+    this.body.classList.toggle("dense", trace.hidden_size > 8); // many units: the grid takes the full width
     this.edited = editedRun(trace);
     this.editGrid.el.hidden = !this.edited;
     this.grid.title.hidden = !this.edited;
@@ -361,7 +444,7 @@ export class StepperWidget {
     const t0 = performance.now();
     const { t, unit, view } = this.state;
     const T = this.T;
-    if (view === "stepper") this.sequence.update(t, run.influence[t], this.divergence, this.forkStep);
+    if (view === "stepper") this.sequence.update(t, run.influence?.[t], this.divergence, this.forkStep, this.meterPending);
     else if (view === "parade") this.parade.update(t, this.runs);
     this.xLabel.innerHTML = `Step <strong>${t + 1}</strong> of ${T}: the ${CELL_NAMES[run.cell]} reads x<sub>t</sub> = “<code>${escapeCh(run.input[t])}</code>”`;
     this.grid.update(run, t, unit);
@@ -385,6 +468,8 @@ export class StepperWidget {
 
   /** The selected unit's equation: from the fork step on, of the original or the edited run. */
   renderEquation(run, t, unit) {
+    if (!this.eqBox.open) return; // folded: nothing to paint, and no weights fetched
+    const params = this.params?.key === networkKey(run) ? this.params.value : null;
     const forked = Boolean(this.edited) && t >= this.forkStep;
     const useEdited = forked && this.state.eqRun === "edited";
     this.eqToggle.hidden = !forked;
@@ -393,9 +478,10 @@ export class StepperWidget {
     if (this.edited && !forked) {
       this.eqSame.textContent = `Both runs are identical before step ${this.forkStep + 1}, where your first edit is: this is the equation of either.`;
     }
+    if (!params) return; // loadParams() shows "Loading the weights…" and renders when they come
     const edits = useEdited ? (run.overrides || []).filter((o) => o.step === t && o.unit === unit) : [];
     const label = forked ? (useEdited ? "Edited run" : "Original run") : "";
-    this.equation.innerHTML = equationHtml(unitUpdate(useEdited ? this.edited : run, t, unit, edits), label);
+    this.equation.innerHTML = equationHtml(unitUpdate({ ...(useEdited ? this.edited : run), params }, t, unit, edits), label);
   }
 
   announce() {
@@ -428,10 +514,10 @@ export class StepperWidget {
     const { t } = this.state;
     if (t >= this.T - 1) return;
     if (this.state.predict && !this.predict.pending) {
-      this.predict.ask(this.trace, t + 1, this.state.unit);
+      this.askNext(true);
       return;
     }
-    if (this.state.predict) return; // waiting for the guess
+    if (this.state.predict) { this.predict.focusAnswer(); return; } // waiting for the guess
     this.stepBy(1);
   }
 
@@ -443,6 +529,13 @@ export class StepperWidget {
     this.fwdBtn.focus();
   }
 
+
+  /** Ask about the next step (the old verdict goes); at the last step there is nothing to ask. */
+  askNext(focus) {
+    if (!this.trace) return;
+    if (this.state.t + 1 < this.T) this.predict.ask(this.trace, this.state.t + 1, this.state.unit, focus);
+    else this.predict.idle("This is the last step: press Home (or First step) to predict the parade again.");
+  }
 
   /** A pending question is asked again when what it is about changed (kind, cell, unit). */
   askAgain() {
@@ -538,6 +631,9 @@ export class StepperWidget {
     this.refresh();
   }
 }
+
+/** Return what identifies a trace's network (its weights), whatever the input. */
+const networkKey = (run) => `${run.cell}|${run.hidden_size}|${run.seed}|${run.weight_scale}|${run.memory_bias}`;
 
 function escapeCh(ch) {
   return ch === " " ? "space" : ch === "<" ? "&lt;" : ch === "&" ? "&amp;" : glyph(ch);
