@@ -204,11 +204,31 @@ def test_typed_input_is_cleaned_and_explained(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
     root = open_widget(page, live_server, BASIC)
-    root.locator(".st-input-form input").fill("Hi, Émile!")
+    note = root.locator(".st-input-note")
+    field = root.locator(".st-input-form input")
+    # accents are transliterated (not deleted), and the note names exactly what was done
+    field.fill("Hi, Émile!")
     root.locator(".st-input-form button").click()
-    expect(root.locator(".st-input-note")).to_contain_text("Removed “é”")
-    expect(root.locator(".st-input-form input")).to_have_value("hi, mile!")
-    expect(root.locator(".st-step-label")).to_have_text("1 / 9")
+    expect(note).to_have_text(re.compile(
+        r"^Changed your input: lowercased “H”; transliterated to plain letters É → e\. "))
+    expect(field).to_have_value("hi, emile!")
+    expect(root.locator(".st-step-label")).to_have_text("1 / 10")
+    # a tab only became a space: nothing was lowercased, and the note does not claim it was
+    field.fill("tab\there")
+    field.press("Enter")
+    expect(note).to_have_text(re.compile(r"^Changed your input: replaced tab → space\. "))
+    expect(note).not_to_contain_text("owercased")
+    expect(field).to_have_value("tab here")
+    # what has no stand-in is removed, by name
+    field.fill("5 € öl")
+    field.press("Enter")
+    expect(note).to_have_text(re.compile(
+        r"^Changed your input: transliterated to plain letters ö → o; removed “€”\. "))
+    expect(field).to_have_value("5  ol")
+    field.fill("plain")
+    field.press("Enter")
+    expect(note).to_have_text("")
+    expect(root.locator(".st-step-label")).to_have_text("1 / 5")
     assert console_errors == []
 
 
@@ -217,15 +237,23 @@ def test_predict_then_reveal(page: Page, live_server: str, console_errors: list[
     api = trace(page, live_server, cell="rnn", hidden_size=4, input="hello", seed=0,
                 weight_scale=1.0)  # fmt: skip
     root.locator(".st-options label", has_text="Predict").click()
+    # the question is asked as soon as the mode is on, before any key is pressed
+    expect(root.locator(".st-q")).to_have_text("Step 2 reads “e”. Will unit 0 of h rise or fall?")
     root.locator(".st-stage").focus()
-    page.keyboard.press("ArrowRight")
-    expect(root.locator(".st-q")).to_contain_text("Will unit 0 of h rise or fall?")
+    page.keyboard.press("ArrowRight")  # → while a question waits: the answers take the keyboard
+    expect(root.locator(".st-q-buttons button").first).to_be_focused()
     expect(root.locator(".st-step-label")).to_have_text("1 / 5")  # not stepped before the guess
     root.locator(".st-q-buttons button", has_text="Rise").click()
     expect(root.locator(".st-step-label")).to_have_text("2 / 5")
     rose = api["h"][1][0] >= api["h"][0][0]
     verdict = "st-verdict right" if rose else "st-verdict wrong"
     expect(root.locator(".st-verdict")).to_have_class(verdict)
+    expect(root.locator(".st-score")).to_have_text(f"Score: {int(rose)} of 1")
+    # the next question replaces the old verdict (the score keeps it)
+    page.keyboard.press("ArrowRight")
+    expect(root.locator(".st-q")).to_have_text("Step 3 reads “l”. Will unit 0 of h rise or fall?")
+    expect(root.locator(".st-verdict")).to_have_text("")
+    expect(root.locator(".st-verdict")).to_be_hidden()
     expect(root.locator(".st-score")).to_have_text(f"Score: {int(rose)} of 1")
     assert console_errors == []
 
