@@ -1,6 +1,7 @@
 """Benchmark the stepper in real Chromium: step render time and the lesson page's weight.
 
 Run: .venv/bin/python bench/stepper.py   (starts its own server on a free port)
+     .venv/bin/python bench/stepper.py --api   (only the trace requests' time and bytes per view)
 
 1. Render time of one step at H=64, T=200 with three parade lanes (RNN, LSTM, GRU), and in the
    single-lane stepper view: performance.now() around the widget's render, once for the DOM
@@ -135,7 +136,79 @@ def page_weight(page: Page, base: str) -> dict[str, list[int]]:
     return sizes
 
 
+def _post_all(
+    client: httpx.Client, base: str, bodies: list[dict[str, object]]
+) -> tuple[float, int, float]:
+    """POST `bodies` at once (as the page does); return (seconds until all answered, bytes
+    sent, seconds until the first body's answer)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(body: dict[str, object]) -> tuple[int, float]:
+        with client.stream("POST", f"{base}/api/engine/trace", json=body,
+                           headers={"accept-encoding": "gzip"}) as r:  # fmt: skip
+            r.read()
+            assert r.status_code == 200, r.text
+            return int(r.num_bytes_downloaded), time.perf_counter() - t0
+
+    t0 = time.perf_counter()
+    with ThreadPoolExecutor(len(bodies)) as pool:
+        answers = list(pool.map(one, bodies))
+    return time.perf_counter() - t0, sum(a[0] for a in answers), answers[0][1]
+
+
+def api_requests(base: str) -> list[tuple[str, str, float, float, int]]:
+    """Time and bytes (gzip, as transferred) of the trace requests a view makes at H=64, T=200.
+
+    "before" is the widget's old pattern (every trace with the memory meter and the weights);
+    "after" is the current one: the states first (first paint), the meter in parallel and
+    without the student's edits (so adding an edit reuses it), the weights once per network.
+    Each case uses a fresh seed so the server's cache never answers.
+    """
+    rows = []
+    seed = iter(range(10_000, 20_000))
+    with httpx.Client(timeout=120) as client:
+        def net(cell: str, **kw: object) -> dict[str, object]:
+            return {"cell": cell, "hidden_size": 64, "input": INPUT, "weight_scale": 1.0,
+                    "memory_bias": 0, "overrides": [], "include_influence": True,
+                    "include_params": False, **kw}  # fmt: skip
+
+        for view, cells in (("stepper, new input", ["lstm"]), ("parade, 3 lanes", ["lstm", "rnn", "gru"])):
+            s = next(seed)
+            old = [net(c, seed=s, include_params=c == cells[0]) for c in cells]
+            t, b, t_main = _post_all(client, base, old)
+            rows.append((view, "before: one answer each, meter + weights", t_main, t, b))
+            s2 = next(seed)
+            t_all, b_all, t_first = _post_all(client, base, [net(cells[0], seed=s2, include_influence=False)]
+                                              + [net(c, seed=s2) for c in cells])  # fmt: skip
+            rows.append((view, "after: states first, meters in parallel", t_first, t_all, b_all))
+        fork = [{"step": 3, "unit": 1, "target": "h", "value": 0.5}]
+        s = next(seed)
+        t, b, _ = _post_all(client, base, [net("lstm", seed=s, overrides=fork, include_params=True)])
+        rows.append(("stepper, add an edit", "before: meter recomputed", t, t, b))
+        s = next(seed)
+        t, b, _ = _post_all(client, base, [net("lstm", seed=s, overrides=fork, include_influence=False)])
+        rows.append(("stepper, add an edit", "after: states only (meter cached)", t, t, b))
+        s = next(seed)
+        t, b, _ = _post_all(client, base, [net("lstm", seed=s, input=" ", include_influence=False,
+                                            include_params=True)])  # fmt: skip
+        rows.append(("equation opened", "after: the weights, once per network", t, t, b))
+    return rows
+
+
 def main() -> None:
+    if "--api" in sys.argv:  # only the trace API's time and bytes per view
+        with tempfile.TemporaryDirectory() as tmp:
+            proc, base = serve(Path(tmp))
+            try:
+                rows = api_requests(base)
+            finally:
+                proc.terminate()
+                proc.wait(timeout=10)
+        print("\nTrace requests per view, H=64, T=200 (gzip bytes as transferred)")
+        print(f"{'view':<22} {'pattern':<42} {'first paint s':>13} {'all s':>6} {'KB':>7}")
+        for view, how, first, everything, size in rows:
+            print(f"{view:<22} {how:<42} {first:13.2f} {everything:6.2f} {size / 1024:7.0f}")
+        return
     with tempfile.TemporaryDirectory() as tmp:
         proc, base = serve(Path(tmp))
         try:
