@@ -22,6 +22,9 @@ from app.scores import (
     QuestionState,
     QuestionStats,
     check_dilemma_choice,
+    class_size,
+    dilemma_stats,
+    question_stats,
     record_dilemma_response,
     submit_attempt,
     try_as_guest,
@@ -225,10 +228,23 @@ class WrongAnswerOut(BaseModel):
     misconceptions: list[str]
 
 
+# How each question type is named to people (the `type` field keeps the quiz.yaml name).
+TYPE_LABELS = {
+    "single": "single choice",
+    "multiple": "multiple select",
+    "true_false": "true/false",
+    "numeric": "number",
+    "ordering": "ordering",
+    "text": "short text",
+    "engine": "own numbers",
+}
+
+
 class QuestionStatsOut(BaseModel):
     id: str
     prompt: str
     type: str
+    type_label: str  # e.g. "single choice"
     version: str
     attempts: int
     students: int
@@ -243,6 +259,7 @@ class QuestionStatsOut(BaseModel):
             id=s.question_id,
             prompt=s.prompt,
             type=s.type,
+            type_label=TYPE_LABELS.get(s.type, s.type.replace("_", " ")),
             version=s.version,
             attempts=s.attempts,
             students=s.students,
@@ -262,11 +279,19 @@ class ChoiceCountOut(BaseModel):
     percent: float  # of the students who responded
 
 
+class ReasonOut(BaseModel):
+    choice: str  # the option's text
+    text: str
+
+
 class DilemmaStatsOut(BaseModel):
     id: str
     title: str
     students: int
     choices: list[ChoiceCountOut]
+    changed_mind: int  # students whose latest choice differs from their first
+    reasons: list[ReasonOut]  # the latest few written reasons, newest first
+    reason_count: int  # students whose latest response gives a reason
 
     @classmethod
     def of(cls, d: DilemmaStats) -> DilemmaStatsOut:
@@ -279,25 +304,44 @@ class DilemmaStatsOut(BaseModel):
                 ChoiceCountOut(text=t, count=n, percent=round(100 * n / whole, 1) if whole else 0)
                 for t, n in d.choices
             ],
+            changed_mind=d.changed_mind,
+            reasons=[ReasonOut(choice=r.choice, text=r.text) for r in d.reasons],
+            reason_count=d.reason_count,
         )
 
 
 class LessonStatsOut(BaseModel):
     slug: str
     title: str
+    students: int  # who answered anything in the lesson: a question or a dilemma
     questions: list[QuestionStatsOut]
     dilemmas: list[DilemmaStatsOut]
 
     @classmethod
     def of(
-        cls, lesson: Lesson, questions: list[QuestionStats], dilemmas: list[DilemmaStats]
+        cls,
+        lesson: Lesson,
+        questions: list[QuestionStats],
+        dilemmas: list[DilemmaStats],
+        students: int = 0,
     ) -> LessonStatsOut:
         return cls(
             slug=lesson.slug,
             title=lesson.title,
+            students=students,
             questions=[QuestionStatsOut.of(q) for q in questions],
             dilemmas=[DilemmaStatsOut.of(d) for d in dilemmas],
         )
+
+
+def lesson_stats(session: Session, *, lesson: Lesson) -> LessonStatsOut:
+    """Return the class statistics of one lesson (for instructors)."""
+    return LessonStatsOut.of(
+        lesson,
+        question_stats(session, lesson=lesson),
+        dilemma_stats(session, lesson=lesson),
+        class_size(session, lesson=lesson),
+    )
 
 
 # --- per-student question views ---------------------------------------------------------------

@@ -392,10 +392,21 @@ class QuestionStats:
 
 
 @dataclass(frozen=True)
+class Reason:
+    """A student's written reason, with the option of that (latest) response."""
+
+    choice: str  # the option's text
+    text: str
+
+
+@dataclass(frozen=True)
 class DilemmaStats:
     dilemma_id: str
     title: str
     choices: list[tuple[str, int]]  # option text, students choosing it (latest response)
+    changed_mind: int = 0  # students whose latest choice differs from their first
+    reasons: list[Reason] = field(default_factory=list)  # the latest few, newest first
+    reason_count: int = 0  # students whose latest response gives a reason
 
     @property
     def students(self) -> int:
@@ -500,28 +511,54 @@ def _percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
+LATEST_REASONS = 5
+
+
+def class_size(session: Session, *, lesson: Lesson) -> int:
+    """Return how many students answered anything in `lesson`: a question or a dilemma."""
+    tried = select(Attempt.user_id).where(Attempt.lesson_slug == lesson.slug)
+    responded = select(DilemmaResponse.user_id).where(DilemmaResponse.lesson_slug == lesson.slug)
+    students = tried.union(responded).subquery()
+    return session.scalar(select(func.count()).select_from(students)) or 0
+
+
 def dilemma_stats(session: Session, *, lesson: Lesson) -> list[DilemmaStats]:
-    """Return, per dilemma, how many students' latest response chose each option."""
+    """Return, per dilemma, how many students' latest response chose each option, how many
+    changed their mind after reading the commentary (first choice differs from the latest),
+    and the latest written reasons."""
+    rows = session.execute(
+        select(
+            DilemmaResponse.dilemma_id,
+            DilemmaResponse.user_id,
+            DilemmaResponse.choice,
+            DilemmaResponse.reason,
+        )
+        .where(DilemmaResponse.lesson_slug == lesson.slug)
+        .order_by(DilemmaResponse.id)
+    ).all()
+    first: dict[tuple[str, int], str] = {}
+    latest: dict[tuple[str, int], tuple[int, str, str]] = {}  # -> (order, choice, reason)
+    for order, r in enumerate(rows):
+        first.setdefault((r.dilemma_id, r.user_id), r.choice)
+        latest[(r.dilemma_id, r.user_id)] = (order, r.choice, r.reason)
     out: list[DilemmaStats] = []
     for d in lesson.dilemmas:
-        latest = (
-            select(DilemmaResponse.user_id, func.max(DilemmaResponse.id).label("id"))
-            .where(DilemmaResponse.lesson_slug == lesson.slug, DilemmaResponse.dilemma_id == d.id)
-            .group_by(DilemmaResponse.user_id)
-            .subquery()
-        )
-        counts = dict(
-            session.execute(
-                select(DilemmaResponse.choice, func.count())
-                .join(latest, latest.c.id == DilemmaResponse.id)
-                .group_by(DilemmaResponse.choice)
-            ).all()
-        )
+        texts = {o.id: o.text for o in d.options}
+        mine = {
+            user: answer
+            for (did, user), answer in latest.items()
+            if did == d.id and answer[1] in texts  # options removed since are not counted
+        }
+        counts = Counter(choice for _, choice, _ in mine.values())
+        reasoned = sorted((a for a in mine.values() if a[2].strip()), reverse=True)
         out.append(
             DilemmaStats(
                 dilemma_id=d.id,
                 title=d.title,
-                choices=[(o.text, int(counts.get(o.id, 0))) for o in d.options],
+                choices=[(o.text, counts[o.id]) for o in d.options],
+                changed_mind=sum(first[(d.id, user)] != a[1] for user, a in mine.items()),
+                reasons=[Reason(texts[c], text) for _, c, text in reasoned[:LATEST_REASONS]],
+                reason_count=len(reasoned),
             )
         )
     return out

@@ -18,6 +18,7 @@ from app.quiz import (
     LessonStatsOut,
     QuestionProgressOut,
     answer_question,
+    lesson_stats,
     personal_question,
     respond_to_dilemma,
 )
@@ -166,11 +167,4 @@ def my_progress(
     responses={401: {"description": "Not logged in"}, 403: {"description": "Not an instructor"}},
 )
 def class_stats(_: Instructor, lessons: LessonsDep, session: SessionDep) -> list[LessonStatsOut]:
-    return [
-        LessonStatsOut.of(
-            lesson,
-            scores.question_stats(session, lesson=lesson),
-            scores.dilemma_stats(session, lesson=lesson),
-        )
-        for lesson in lessons.ordered()
-    ]
+    return [lesson_stats(session, lesson=lesson) for lesson in lessons.ordered()]

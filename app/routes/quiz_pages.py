@@ -31,9 +31,9 @@ from app.grading import MalformedAnswer
 from app.quiz import (
     FormValues,
     LessonProgressOut,
-    LessonStatsOut,
     answer_from_form,
     answer_question,
+    lesson_stats,
     personal_question,
     respond_to_dilemma,
 )
@@ -162,14 +162,7 @@ def instructor_page(
     if not user.is_instructor:
         denied = _error(403, "Instructors only", "Only instructors can see the class overview.")
         return templates.TemplateResponse(request, "error.html", {"page": denied}, status_code=403)
-    stats = [
-        LessonStatsOut.of(
-            lesson,
-            scores.question_stats(session, lesson=lesson),
-            scores.dilemma_stats(session, lesson=lesson),
-        )
-        for lesson in lessons.ordered()
-    ]
+    stats = [lesson_stats(session, lesson=lesson) for lesson in lessons.ordered()]
     problems = [Problem.of(p, settings.lessons_dir) for p in lessons.all_problems()]
     page = InstructorPage(lessons=stats, problems=problems)
     return templates.TemplateResponse(request, "instructor/index.html", {"page": page})

@@ -1,18 +1,21 @@
 """The instructor's class overview: per question what the class got wrong (with the
-misconceptions from quiz.yaml), per dilemma how the class chose."""
+misconceptions from quiz.yaml), per dilemma how the class chose, who changed their mind and
+why they chose as they did."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 from bs4 import BeautifulSoup, Tag
-from db_fixtures import attempt, csrf, register
+from db_fixtures import QUIZ_YAML, attempt, csrf, register
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.config import Settings
 from app.db import Database
+from app.main import create_app
 from app.models import User
 
 
@@ -26,9 +29,11 @@ def make_instructor(settings: Settings, username: str) -> None:
     db.dispose()
 
 
-def respond(client: TestClient, choice: str) -> None:
-    response = client.post("/api/lessons/quizzy/dilemmas/phone/responses",
-                           json={"choice": choice}, headers=csrf(client))  # fmt: skip
+def respond(client: TestClient, choice: str, reason: str = "") -> None:
+    body = {"choice": choice, "reason": reason}
+    response = client.post(
+        "/api/lessons/quizzy/dilemmas/phone/responses", json=body, headers=csrf(client)
+    )
     assert response.status_code == 200
 
 
@@ -119,3 +124,91 @@ def test_students_cannot_see_the_overview(make_client: Callable[[], TestClient])
     attempt(student, "single", "weights")
     assert student.get("/instructor").status_code == 403
     assert student.get("/api/instructor/stats").status_code == 403
+
+
+LONG_PROMPT = (
+    "How many trainable parameters does nn.RNN(10, 20) hold in total, counting both weight "
+    "matrices and both bias vectors of its single layer?"
+)
+
+
+def test_overview_shows_class_size_short_prompts_reasons_and_changed_minds(
+    db_settings: Settings, quiz_lessons: Path
+) -> None:
+    quiz = quiz_lessons / "quizzy" / "quiz.yaml"
+    quiz.write_text(QUIZ_YAML.replace("How many parameters has nn.RNN(10, 20)?", LONG_PROMPT))
+    with TestClient(create_app(db_settings)) as first:
+        students = [first] + [TestClient(first.app) for _ in range(4)]
+        for i, s in enumerate(students):
+            register(s, f"student{i}")
+        attempt(students[0], "single", "weights")
+        attempt(students[1], "num", 640)
+        # dilemma only: still part of the class
+        respond(students[2], "rnn", "Small is fine")
+        respond(students[2], "lstm", "The commentary convinced me: <b>long</b> reviews")
+        respond(students[3], "lstm", "")
+        respond(students[3], "lstm", "Reviews are long")
+        respond(students[0], "lstm")
+        respond(students[0], "rnn")  # changed mind, no reason
+        # students[4] answers nothing: not counted
+        teacher = TestClient(first.app)
+        register(teacher, "teach")
+        make_instructor(db_settings, "teach")
+
+        (lesson,) = teacher.get("/api/instructor/stats").json()
+        assert lesson["students"] == 4
+        types = {q["id"]: q["type_label"] for q in lesson["questions"]}
+        assert types["single"] == "single choice" and types["tf"] == "true/false"
+        assert types["h1"] == "own numbers" and types["multi"] == "multiple select"
+        (d,) = lesson["dilemmas"]
+        assert d["students"] == 3 and d["changed_mind"] == 2 and d["reason_count"] == 2
+        assert d["reasons"] == [
+            {"choice": "An LSTM", "text": "Reviews are long"},
+            {"choice": "An LSTM", "text": "The commentary convinced me: <b>long</b> reviews"},
+        ]
+
+        soup = BeautifulSoup(teacher.get("/instructor").text, "html.parser")
+    section = soup.select_one("#stats-quizzy")
+    assert section is not None
+    size = section.select_one(".class-size")
+    assert size is not None and " ".join(size.text.split()).startswith("4 students answered")
+    single = section.select_one("tr[data-question=single] .q-type")
+    assert single is not None and single.text == "Q1 · single choice"
+    num = section.select_one("tr[data-question=num] .stats-question")
+    assert num is not None
+    summary = num.select_one("details.prompt summary")
+    assert summary is not None and summary["title"] == LONG_PROMPT
+    assert len(summary.text) <= 81 and summary.text.endswith("…")
+    full = num.select_one("details.prompt p")
+    assert full is not None and full.text == LONG_PROMPT
+    short = section.select_one("tr[data-question=tf] .stats-question .prompt")
+    assert short is not None and short.name == "span", "short prompts are shown whole"
+    dilemma = section.select_one(".stats-dilemma[data-dilemma=phone]")
+    assert dilemma is not None
+    changed = dilemma.select_one(".changed-mind")
+    assert changed is not None and " ".join(changed.text.split()).startswith(
+        "2 of 3 changed their mind"
+    )
+    reasons = dilemma.select_one("details.reasons")
+    assert reasons is not None and "Reasons given: 2" in reasons.text
+    quoted = [q.text for q in reasons.select("li q")]
+    assert quoted[1] == "The commentary convinced me: <b>long</b> reviews"
+    assert reasons.select("li q b") == [], "reasons are escaped, never HTML"
+
+
+def test_only_the_latest_few_reasons_are_listed(
+    make_client: Callable[[], TestClient], db_settings: Settings
+) -> None:
+    students = [make_client() for _ in range(7)]
+    for i, s in enumerate(students):
+        register(s, f"student{i}")
+        respond(s, "lstm", f"reason {i}")
+    teacher = make_client()
+    register(teacher, "teach")
+    make_instructor(db_settings, "teach")
+    (d,) = teacher.get("/api/instructor/stats").json()[0]["dilemmas"]
+    assert d["reason_count"] == 7 and d["changed_mind"] == 0
+    assert [r["text"] for r in d["reasons"]] == [f"reason {i}" for i in (6, 5, 4, 3, 2)]
+    soup = BeautifulSoup(teacher.get("/instructor").text, "html.parser")
+    summary = soup.select_one(".stats-dilemma details.reasons summary")
+    assert summary is not None and summary.text == "Reasons given: 7 (latest 5 shown)"
