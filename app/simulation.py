@@ -59,6 +59,11 @@ class TraceRequest(BaseModel):
               "forget about as fast as a plain RNN; near 3 they start out remembering."),
     ] = 0.0  # fmt: skip
     overrides: Annotated[list[Override], Field(max_length=16)] = Field(default_factory=list)
+    include_states: bool = Field(
+        default=True,
+        description="Add h, c, gates and probs (off: a client that already has them asks for "
+        "the slow memory meter alone).",
+    )
     include_influence: bool = Field(default=True, description="Add the T×T memory meter.")
     include_params: bool = Field(default=True, description="Add the weights (for equations).")
 
@@ -132,8 +137,9 @@ def run_trace(req: TraceRequest) -> dict[str, Any]:
         "memory_bias": req.memory_bias,
         "vocab": list(VOCAB),
         "tokens": [CHAR_INDEX[ch] for ch in req.input],
-        **_states(trace, net),
     }
+    if req.include_states:
+        out.update(_states(trace, net))
     if req.include_influence:
         # M[t, k] = ||dh_t / dx_k||: how much the input at step k still moves h_t.
         M = influence(trace, wrt="x")  # (T, T), zero above the diagonal

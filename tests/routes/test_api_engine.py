@@ -219,3 +219,12 @@ def test_a_run_cut_short_is_not_replayed(client: TestClient) -> None:
     hits = finished_runs.hits
     assert train_records(client, **body)[-1]["reason"] == "time limit"
     assert finished_runs.hits == hits
+
+
+def test_the_memory_meter_can_be_asked_for_alone(client: TestClient) -> None:
+    full = trace(client, cell="gru", hidden_size=3, input="parade", include_params=False)
+    meter = trace(client, cell="gru", hidden_size=3, input="parade", include_params=False,
+                  include_states=False)  # fmt: skip
+    assert meter["influence"] == full["influence"]
+    assert not {"h", "c", "gates", "probs", "h0", "c0", "preact"} & set(meter)
+    assert meter["tokens"] == full["tokens"]

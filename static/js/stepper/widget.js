@@ -336,8 +336,12 @@ export class StepperWidget {
     try {
       const first = fetchTrace(main, ctl.signal);
       // the meters are asked for at once (in parallel), and awaited after the first paint
-      const influence = [s.cell, ...others].map((cell) => (split || cell !== s.cell
-        ? fetchTrace(full(cell), ctl.signal) : first));
+      // the shown cell's meter comes alone: its states are already in `first`
+      const meterOnly = { ...full(s.cell), include_states: false };
+      const influence = [s.cell, ...others].map((cell) => {
+        if (cell !== s.cell) return fetchTrace(full(cell), ctl.signal);
+        return split ? fetchTrace(meterOnly, ctl.signal) : first;
+      });
       influence.forEach((p) => p.catch(() => {})); // awaited below; never an unhandled rejection
       const trace = await first;
       if (ctl.signal.aborted) return;
