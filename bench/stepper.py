@@ -69,8 +69,11 @@ def serve(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -144,8 +147,9 @@ def _post_all(
     from concurrent.futures import ThreadPoolExecutor
 
     def one(body: dict[str, object]) -> tuple[int, float]:
-        with client.stream("POST", f"{base}/api/engine/trace", json=body,
-                           headers={"accept-encoding": "gzip"}) as r:  # fmt: skip
+        with client.stream(
+            "POST", f"{base}/api/engine/trace", json=body, headers={"accept-encoding": "gzip"}
+        ) as r:
             r.read()
             assert r.status_code == 200, r.text
             return int(r.num_bytes_downloaded), time.perf_counter() - t0
@@ -167,30 +171,53 @@ def api_requests(base: str) -> list[tuple[str, str, float, float, int]]:
     rows = []
     seed = iter(range(10_000, 20_000))
     with httpx.Client(timeout=120) as client:
-        def net(cell: str, **kw: object) -> dict[str, object]:
-            return {"cell": cell, "hidden_size": 64, "input": INPUT, "weight_scale": 1.0,
-                    "memory_bias": 0, "overrides": [], "include_influence": True,
-                    "include_params": False, **kw}  # fmt: skip
 
-        for view, cells in (("stepper, new input", ["lstm"]), ("parade, 3 lanes", ["lstm", "rnn", "gru"])):
+        def net(cell: str, **kw: object) -> dict[str, object]:
+            return {
+                "cell": cell,
+                "hidden_size": 64,
+                "input": INPUT,
+                "weight_scale": 1.0,
+                "memory_bias": 0,
+                "overrides": [],
+                "include_influence": True,
+                "include_params": False,
+                **kw,
+            }
+
+        for view, cells in (
+            ("stepper, new input", ["lstm"]),
+            ("parade, 3 lanes", ["lstm", "rnn", "gru"]),
+        ):
             s = next(seed)
             old = [net(c, seed=s, include_params=c == cells[0]) for c in cells]
             t, b, t_main = _post_all(client, base, old)
             rows.append((view, "before: one answer each, meter + weights", t_main, t, b))
             s2 = next(seed)
-            t_all, b_all, t_first = _post_all(client, base, [net(cells[0], seed=s2, include_influence=False)]
-                                              + [net(c, seed=s2) for c in cells])  # fmt: skip
+            t_all, b_all, t_first = _post_all(
+                client,
+                base,
+                [net(cells[0], seed=s2, include_influence=False)]
+                + [net(c, seed=s2) for c in cells],
+            )
             rows.append((view, "after: states first, meters in parallel", t_first, t_all, b_all))
         fork = [{"step": 3, "unit": 1, "target": "h", "value": 0.5}]
         s = next(seed)
-        t, b, _ = _post_all(client, base, [net("lstm", seed=s, overrides=fork, include_params=True)])
+        t, b, _ = _post_all(
+            client, base, [net("lstm", seed=s, overrides=fork, include_params=True)]
+        )
         rows.append(("stepper, add an edit", "before: meter recomputed", t, t, b))
         s = next(seed)
-        t, b, _ = _post_all(client, base, [net("lstm", seed=s, overrides=fork, include_influence=False)])
+        t, b, _ = _post_all(
+            client, base, [net("lstm", seed=s, overrides=fork, include_influence=False)]
+        )
         rows.append(("stepper, add an edit", "after: states only (meter cached)", t, t, b))
         s = next(seed)
-        t, b, _ = _post_all(client, base, [net("lstm", seed=s, input=" ", include_influence=False,
-                                            include_params=True)])  # fmt: skip
+        t, b, _ = _post_all(
+            client,
+            base,
+            [net("lstm", seed=s, input=" ", include_influence=False, include_params=True)],
+        )
         rows.append(("equation opened", "after: the weights, once per network", t, t, b))
     return rows
 
@@ -218,8 +245,13 @@ def main() -> None:
                 )
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 rows = []
-                cases = [("parade", "lstm", 1), ("parade", "lstm", 37), ("stepper", "lstm", 1),
-                         ("stepper", "gru", 1), ("stepper", "lstm", 37)]  # fmt: skip
+                cases = [
+                    ("parade", "lstm", 1),
+                    ("parade", "lstm", 37),
+                    ("stepper", "lstm", 1),
+                    ("stepper", "gru", 1),
+                    ("stepper", "lstm", 37),
+                ]
                 for view, cell, jump in cases:
                     times = render_times(page, base, view, cell, jump)
                     lanes = "3 lanes" if view == "parade" else "1 lane"

@@ -209,8 +209,9 @@ def test_typed_input_is_cleaned_and_explained(
     # accents are transliterated (not deleted), and the note names exactly what was done
     field.fill("Hi, Émile!")
     root.locator(".st-input-form button").click()
-    expect(note).to_have_text(re.compile(
-        r"^Changed your input: lowercased “H”; transliterated to plain letters É → e\. "))
+    expect(note).to_have_text(
+        re.compile(r"^Changed your input: lowercased “H”; transliterated to plain letters É → e\. ")
+    )
     expect(field).to_have_value("hi, emile!")
     expect(root.locator(".st-step-label")).to_have_text("1 / 10")
     # a tab only became a space: nothing was lowercased, and the note does not claim it was
@@ -222,8 +223,9 @@ def test_typed_input_is_cleaned_and_explained(
     # what has no stand-in is removed, by name
     field.fill("5 € öl")
     field.press("Enter")
-    expect(note).to_have_text(re.compile(
-        r"^Changed your input: transliterated to plain letters ö → o; removed “€”\. "))
+    expect(note).to_have_text(
+        re.compile(r"^Changed your input: transliterated to plain letters ö → o; removed “€”\. ")
+    )
     expect(field).to_have_value("5  ol")
     field.fill("plain")
     field.press("Enter")

@@ -64,7 +64,9 @@ def test_a_new_input_starts_at_step_one_but_a_link_keeps_its_step(
     seed.fill("7")
     seed.press("Enter")
     expect(root.locator(".st-step-label")).to_have_text("1 / 6")
-    api = trace(page, live_server, cell="rnn", hidden_size=4, input="world!", seed=7, weight_scale=1.0)
+    api = trace(
+        page, live_server, cell="rnn", hidden_size=4, input="world!", seed=7, weight_scale=1.0
+    )
     cells = root.locator('.st-grid [data-row="h"] .st-cell')
     expect(cells.first).to_have_attribute("data-value", str(api["h"][0][0]))
     # a shared link reproduces its own step, not step 1
@@ -78,7 +80,9 @@ def test_the_meter_says_how_the_first_input_compares_with_the_newest(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
     root = open_widget(page, live_server, BASIC)
-    api = trace(page, live_server, cell="rnn", hidden_size=4, input="hello", seed=0, weight_scale=1.0)
+    api = trace(
+        page, live_server, cell="rnn", hidden_size=4, input="hello", seed=0, weight_scale=1.0
+    )
     read = root.locator(".st-meter-read")
     expect(read).to_contain_text("Only one input read so far")
     root.locator(".st-stage").focus()
@@ -86,7 +90,8 @@ def test_the_meter_says_how_the_first_input_compares_with_the_newest(
     page.keyboard.press("ArrowRight")
     row = api["influence"][2]
     expect(read).to_have_text(
-        f"At step 3 the first float “h” is {ratio_text(row[0] / row[2])} influential as the newest, “l”."
+        f"At step 3 the first float “h” is {ratio_text(row[0] / row[2])} influential"
+        " as the newest, “l”."
     )
     assert float(read.get_attribute("data-ratio") or "nan") == row[0] / row[2]
     # the tooltip gives the exact norms and what they are
@@ -101,13 +106,19 @@ def test_the_meter_says_how_the_first_input_compares_with_the_newest(
 def test_predict_mode_asks_as_soon_as_it_is_on(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
-    root = open_widget(page, live_server, VARIANTS, f"?{W_VARIANTS}.view=stepper&{W_VARIANTS}.step=1")
+    root = open_widget(
+        page, live_server, VARIANTS, f"?{W_VARIANTS}.view=stepper&{W_VARIANTS}.step=1"
+    )
     root.locator(".st-options label", has_text="Predict").click()
-    expect(root.locator(".st-q")).to_have_text("Step 2 reads “space”. Will unit 0 of h rise or fall?")
+    expect(root.locator(".st-q")).to_have_text(
+        "Step 2 reads “space”. Will unit 0 of h rise or fall?"
+    )
     expect(root.locator(".st-q-buttons button")).to_have_text(["↑ Rise", "↓ Fall"])
     # switching the kind of guess re-asks at once, about the same step
     root.locator(".st-q-kinds label", has_text="Which gate").click()
-    expect(root.locator(".st-q")).to_contain_text("Step 2 reads “space”. Will unit 0's forget gate f")
+    expect(root.locator(".st-q")).to_contain_text(
+        "Step 2 reads “space”. Will unit 0's forget gate f"
+    )
     # off and on again: a fresh question, no stale verdict
     root.locator(".st-options label", has_text="Predict").click()
     expect(root.locator(".st-predict")).to_be_hidden()
@@ -133,11 +144,15 @@ def test_the_training_form_says_when_it_corrects_a_number(
     field.fill("5000")
     field.press("Tab")
     expect(field).to_have_value("2000")
-    expect(steps.locator(".st-field-note")).to_have_text("Training steps can be at most 2000: using 2000.")
+    expect(steps.locator(".st-field-note")).to_have_text(
+        "Training steps can be at most 2000: using 2000."
+    )
     field.fill("3")
     field.press("Tab")
     expect(field).to_have_value("10")
-    expect(steps.locator(".st-field-note")).to_have_text("Training steps must be at least 10: using 10.")
+    expect(steps.locator(".st-field-note")).to_have_text(
+        "Training steps must be at least 10: using 10."
+    )
     field.fill("300")
     field.press("Tab")
     expect(steps.locator(".st-field-note")).to_have_text("")
@@ -147,21 +162,26 @@ def test_the_training_form_says_when_it_corrects_a_number(
     hidden.press("Tab")
     expect(hidden).to_have_value("1")
     note = root.locator(".st-preset-note")
-    expect(note).to_contain_text("the same budget: 800 steps, learning rate 0.01, 8 hidden units, seed 0 — its own fixed setup, not the form's.")
+    expect(note).to_contain_text(
+        "the same budget: 800 steps, learning rate 0.01, 8 hidden units, seed 0"
+        " — its own fixed setup, not the form's."
+    )
     expect(note).not_to_contain_text("1 hidden unit")
     assert console_errors == []
 
 
 def header_offsets(root: Locator) -> list[float]:
     """Return, per labelled unit header, its centre minus its h cell's centre (px)."""
-    return list(root.evaluate("""r => {
+    return list(
+        root.evaluate("""r => {
       const grid = r.querySelector('.st-grid');
       const heads = [...grid.querySelectorAll('.st-row-index .st-cell')];
       const cells = [...grid.querySelectorAll('[data-row="h"] .st-cell')];
       const mid = (e) => { const b = e.getBoundingClientRect(); return b.left + b.width / 2; };
       return heads.filter((h) => h.textContent && h.getBoundingClientRect().width)
         .map((h) => mid(h) - mid(cells[+h.dataset.unit]));
-    }"""))
+    }""")
+    )
 
 
 def test_unit_headers_stay_over_their_cells_at_every_size(
@@ -172,16 +192,22 @@ def test_unit_headers_stay_over_their_cells_at_every_size(
         for hidden, first in ((4, "unit 0"), (8, "u0"), (12, "u0"), (16, "u0"), (64, "u0")):
             query = f"?{W_VARIANTS}.view=stepper&{W_VARIANTS}.hidden={hidden}&{W_VARIANTS}.cell=rnn"
             root = open_widget(page, live_server, VARIANTS, query)
-            expect(root.locator(".st-grid").first.locator('[data-row="h"] .st-cell')).to_have_count(hidden)
+            expect(root.locator(".st-grid").first.locator('[data-row="h"] .st-cell')).to_have_count(
+                hidden
+            )
             heads = root.locator(".st-grid").first.locator(".st-row-index .st-cell")
             expect(heads.first).to_have_text(first)
             offsets = header_offsets(root)
             narrow_dense = width == 375 and hidden > 16  # two lines of cells: no header row
-            assert len(offsets) == (0 if narrow_dense else hidden if hidden <= 16 else hidden // 8), (width, hidden)
+            assert len(offsets) == (
+                0 if narrow_dense else hidden if hidden <= 16 else hidden // 8
+            ), (width, hidden)
             assert all(abs(d) < 1 for d in offsets), (width, hidden, offsets)
             # every header is on one line, the same line (none wrapped under unit 0)
-            tops = heads.evaluate_all("hs => hs.filter(h => h.textContent).map(h => h.getBoundingClientRect().top)")
-            assert len(set(round(t) for t in tops)) <= 1, (width, hidden, tops)
+            tops = heads.evaluate_all(
+                "hs => hs.filter(h => h.textContent).map(h => h.getBoundingClientRect().top)"
+            )
+            assert len({round(t) for t in tops}) <= 1, (width, hidden, tops)
             overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
             assert overflow <= 0, f"the page scrolls sideways at {width} px, H = {hidden}"
     assert console_errors == []
@@ -212,7 +238,9 @@ def test_a_phone_gets_a_full_width_input_folded_panels_and_a_scroll_cue(
     root.locator(".st-eq > summary").click()
     expect(root.locator(".eq-check.ok")).to_be_visible()
     # the LSTM's numbers table is wider than the phone: a hint says so until scrolled to the end
-    root = open_widget(page, live_server, VARIANTS, f"?{W_VARIANTS}.view=stepper&{W_VARIANTS}.table=1")
+    root = open_widget(
+        page, live_server, VARIANTS, f"?{W_VARIANTS}.view=stepper&{W_VARIANTS}.table=1"
+    )
     hint = root.locator(".st-scroll-hint")
     expect(hint).to_have_text("scroll → for more columns")
     expect(hint).to_be_visible()
@@ -221,7 +249,8 @@ def test_a_phone_gets_a_full_width_input_folded_panels_and_a_scroll_cue(
     # headers break between words, never inside one
     heads = root.locator(".st-table thead th").evaluate_all(
         "ths => ths.map(th => { const r = document.createRange(); r.selectNodeContents(th);"
-        " return [th.textContent, [...r.getClientRects()].length]; })")
+        " return [th.textContent, [...r.getClientRects()].length]; })"
+    )
     for text, lines in heads:
         assert lines <= len(text.split()), (text, lines)
     assert console_errors == []
@@ -236,7 +265,10 @@ def test_every_focusable_part_uses_the_apps_focus_ring(
     page.keyboard.press("Shift+Tab")
     page.keyboard.press("Tab")  # focus by keyboard: :focus-visible
     expect(summary).to_be_focused()
-    style = summary.evaluate("e => { const s = getComputedStyle(e); return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.outlineOffset]; }")
+    style = summary.evaluate(
+        "e => { const s = getComputedStyle(e);"
+        " return [s.outlineStyle, s.outlineWidth, s.outlineColor, s.outlineOffset]; }"
+    )
     assert style == ["solid", "3px", "rgb(242, 169, 0)", "2px"]
     eq = root.locator(".st-eq > summary")
     eq.focus()
@@ -252,8 +284,12 @@ def test_the_memory_chart_lays_out_its_axis_and_the_parade_starts_at_the_left(
 ) -> None:
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
-        root = open_widget(page, live_server, VARIANTS, f"?{W_VARIANTS}.step=1&{W_VARIANTS}.scale=3")
-        chart = root.evaluate("r => { const c = r.stepper.parade.chart; return {label: c.opts.yLabel, ...c.margin}; }")
+        root = open_widget(
+            page, live_server, VARIANTS, f"?{W_VARIANTS}.step=1&{W_VARIANTS}.scale=3"
+        )
+        chart = root.evaluate(
+            "r => { const c = r.stepper.parade.chart; return {label: c.opts.yLabel, ...c.margin}; }"
+        )
         assert chart["label"] == "‖∂hₜ/∂x₁‖"
         # the rotated title has its own band left of the widest tick label (measured)
         assert chart["tickW"] > 20  # e.g. "1e−10"
@@ -330,7 +366,8 @@ def test_a_big_trace_draws_its_states_before_the_memory_meter(
 ) -> None:
     text = ("the first float leads the parade " * 4)[:120]
     bodies = trace_requests(page)
-    query = f"?{W_VARIANTS}.view=stepper&{W_VARIANTS}.hidden=32&{W_VARIANTS}.input={text.replace(' ', '+')}"
+    typed = text.replace(" ", "+")
+    query = f"?{W_VARIANTS}.view=stepper&{W_VARIANTS}.hidden=32&{W_VARIANTS}.input={typed}"
     root = open_widget(page, live_server, VARIANTS, query)
     first = next(b for b in bodies if b["input"] == text)
     assert (first["include_influence"], first["include_params"]) == (False, False)
