@@ -65,7 +65,11 @@ class TraceRequest(BaseModel):
         "the slow memory meter alone).",
     )
     include_influence: bool = Field(default=True, description="Add the T×T memory meter.")
-    include_params: bool = Field(default=True, description="Add the weights (for equations).")
+    include_params: bool = Field(
+        default=False,
+        description="Add the weights, PyTorch's names and shapes plus the readout (to show an "
+        "equation with its numbers): they don't change with the input, so ask once per network.",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> TraceRequest:

@@ -21,7 +21,8 @@ def trace(client: TestClient, **body: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_trace_numbers_equal_forward_on_the_same_parameters(client: TestClient, cell: str) -> None:
-    body = trace(client, cell=cell, hidden_size=5, input="the parade", seed=7, weight_scale=1.5)
+    body = trace(client, cell=cell, hidden_size=5, input="the parade", seed=7, weight_scale=1.5,
+                 include_params=True)  # fmt: skip
     net = network(cell, 5, 7, 1.5)
     ref = forward(cell, net.params, one_hot("the parade"))
     np.testing.assert_array_equal(np.array(body["h"]), ref.h)
@@ -228,3 +229,9 @@ def test_the_memory_meter_can_be_asked_for_alone(client: TestClient) -> None:
     assert meter["influence"] == full["influence"]
     assert not {"h", "c", "gates", "probs", "h0", "c0", "preact"} & set(meter)
     assert meter["tokens"] == full["tokens"]
+
+
+def test_weights_come_only_when_asked_for(client: TestClient) -> None:
+    assert "params" not in trace(client, cell="lstm", hidden_size=2, input="ab")
+    params = trace(client, cell="lstm", hidden_size=2, input="ab", include_params=True)["params"]
+    assert set(params) == {"weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hy", "bias_y"}
