@@ -10,21 +10,17 @@ from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from app.accounts import Account
+from app.class_stats import DilemmaStats, QuestionStats, class_size, dilemma_stats, question_stats
 from app.content.model import Lesson
 from app.content.schema import Dilemma, EngineQuestion, OrderingQuestion, Question
 from app.grading import Answer, MalformedAnswer, engine_variant
 from app.scores import (
     AttemptResult,
-    DilemmaStats,
     LessonProgress,
     LessonRecord,
     QuestionRecord,
     QuestionState,
-    QuestionStats,
     check_dilemma_choice,
-    class_size,
-    dilemma_stats,
-    question_stats,
     record_dilemma_response,
     submit_attempt,
     try_as_guest,
