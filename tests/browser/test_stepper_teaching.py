@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import httpx
 import numpy as np
 from playwright.sync_api import Locator, Page, Request, expect
 from test_stepper import BASIC, TRAIN, VANISH, VARIANTS, open_widget, row_values, trace
@@ -166,18 +167,26 @@ def test_a_plain_rnn_offers_only_rise_or_fall(
     assert console_errors == []
 
 
+def train_records(base: str, body: dict[str, Any]) -> list[dict[str, Any]]:
+    with httpx.stream("POST", f"{base}/api/engine/train", json=body, timeout=60) as r:
+        assert r.status_code == 200
+        return [json.loads(line) for line in r.iter_lines() if line]
+
+
 def test_the_rnn_vs_lstm_preset_plots_what_the_stream_sent(
     page: Page, live_server: str, artifacts: Path, console_errors: list[str]
 ) -> None:
     w = TRAIN.lstrip("#")
-    streams: list[tuple[dict[str, Any], list[dict[str, Any]]]] = []
+    bodies: list[dict[str, Any]] = []
 
-    def on_finished(request: Request) -> None:
-        if request.url.endswith("/api/engine/train") and (response := request.response()):
-            records = [json.loads(line) for line in response.body().splitlines() if line]
-            streams.append((json.loads(request.post_data or "{}"), records))
+    def on_request(request: Request) -> None:
+        if request.url.endswith("/api/engine/train"):
+            bodies.append(json.loads(request.post_data or "{}"))
 
-    page.on("requestfinished", on_finished)
+    # The bodies are read as the page sends them; the records are fetched again below (a run
+    # is deterministic for its request), not read from the page's streamed responses, whose
+    # "finished" events can come late on a loaded machine.
+    page.on("request", on_request)
     page.goto(f"{live_server}/lessons/rnn?{w}.lengths=3,15&{w}.budget=150")
     root = page.locator(TRAIN)
     root.scroll_into_view_if_needed()
@@ -187,13 +196,9 @@ def test_the_rnn_vs_lstm_preset_plots_what_the_stream_sent(
     button.click()
     expect(root.locator(".st-train-status")).to_contain_text("Done.", timeout=20_000)
 
-    # the last stream's "finished" event may arrive just after the page has drawn it
-    for _ in range(50):
-        if len(streams) == 4:
-            break
-        page.wait_for_timeout(100)
+    assert len(bodies) == 4
+    streams = [(body, train_records(live_server, body)) for body in bodies]
     # the same budget for both cells: only the cell and L differ between requests
-    assert len(streams) == 4
     budgets = {json.dumps({k: v for k, v in body.items() if k not in ("cell", "parade_length")},
                           sort_keys=True) for body, _ in streams}  # fmt: skip
     assert len(budgets) == 1
