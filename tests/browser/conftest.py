@@ -7,10 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from db_fixtures import running_server
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
 
 from app.config import PROJECT_ROOT
-from tests.db_fixtures import running_server
 
 CHROMIUM = os.environ.get("PARADE_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
