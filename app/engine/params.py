@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .numerics import Array, Params
+from .numerics import Params
 
 # Gates stacked along the rows of weight_ih / weight_hh, in PyTorch's order.
 GATES: dict[str, tuple[str, ...]] = {
@@ -73,13 +73,3 @@ def init_params(
     b_ih = rng.uniform(-k, k, size=G * H)  # (G*H,)
     b_hh = rng.uniform(-k, k, size=G * H)  # (G*H,)
     return {"weight_ih": W_ih, "weight_hh": W_hh, "bias_ih": b_ih, "bias_hh": b_hh}
-
-
-def zeros_like_params(params: Params) -> Params:
-    """Return a dict of zero arrays with the same names and shapes as `params`."""
-    return {name: np.zeros_like(value) for name, value in params.items()}
-
-
-def as_array(x: object) -> Array:
-    """Return `x` as a float64 array (no copy when it already is one)."""
-    return np.asarray(x, dtype=np.float64)
