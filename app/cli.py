@@ -110,19 +110,19 @@ def db_upgrade(
     revision: Annotated[str, typer.Argument(help="Target revision.")] = "head",
 ) -> None:
     """Bring the database in PARADE_DATABASE_URL up to date (the server also does this)."""
-    from app import db
+    from app.db.migrate import current_revision, upgrade
 
     url = get_settings().database_url
-    db.upgrade(url, revision)
-    typer.echo(f"database at revision {db.current_revision(url)}")
+    upgrade(url, revision)
+    typer.echo(f"database at revision {current_revision(url)}")
 
 
 @db_app.command("current")
 def db_current() -> None:
     """Print the database's schema revision."""
-    from app import db
+    from app.db.migrate import current_revision
 
-    typer.echo(db.current_revision(get_settings().database_url) or "empty (no schema yet)")
+    typer.echo(current_revision(get_settings().database_url) or "empty (no schema yet)")
 
 
 def _read_password(stdin: bool) -> str:
@@ -140,14 +140,15 @@ def user_add(
     ] = False,
 ) -> None:
     """Create an account (the password is asked for, or read from stdin)."""
-    from app import db
-    from app.accounts import UsernameTaken, create_user
-    from app.security import WeakPassword
+    from app.accounts.passwords import WeakPassword
+    from app.accounts.users import UsernameTaken, create_user
+    from app.db.database import Database
+    from app.db.migrate import upgrade
 
     password = _read_password(password_stdin or not sys.stdin.isatty())
     url = get_settings().database_url
-    db.upgrade(url)
-    database = db.Database.from_url(url)
+    upgrade(url)
+    database = Database.from_url(url)
     try:
         with database.session(write=True) as session:
             user = create_user(session, username=name, password=password,

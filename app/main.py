@@ -18,25 +18,25 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from threadpoolctl import threadpool_limits
 
-from app import db as database
-from app.auth import template_context
 from app.config import Settings, get_settings
 from app.content.store import LessonStore, log_snapshot
 from app.content.watch import watch_lessons
-from app.context import ErrorPage
-from app.csrf import CSRFMiddleware
-from app.middleware import CompressResponses, NoStoreHTML
+from app.db import database, migrate
 from app.routes import (
-    api_auth,
-    api_engine,
-    api_lessons,
-    api_quiz,
-    auth_pages,
+    accounts_api,
+    accounts_pages,
     docs,
     health,
-    pages,
+    lab_api,
+    lessons_api,
+    lessons_pages,
+    quiz_api,
     quiz_pages,
 )
+from app.web.csrf import CSRFMiddleware
+from app.web.middleware import CompressResponses, NoStoreHTML
+from app.web.pages import ErrorPage
+from app.web.session import template_context
 
 log = logging.getLogger("parade")
 
@@ -66,7 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         threadpool_limits(settings.blas_threads, user_api="blas")
         if settings.migrate_on_startup:
-            await asyncio.to_thread(database.upgrade, settings.database_url)
+            await asyncio.to_thread(migrate.upgrade, settings.database_url)
         # Created here, not at import: each worker process opens its own connections.
         db = app.state.db = database.Database.from_url(settings.database_url)
         stop = asyncio.Event()
@@ -97,12 +97,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
     app.include_router(health.router)
     app.include_router(docs.router)
-    app.include_router(api_lessons.router)
-    app.include_router(api_engine.router)
-    app.include_router(pages.router)
-    app.include_router(api_auth.router)
-    app.include_router(api_quiz.router)
-    app.include_router(auth_pages.router)
+    app.include_router(lessons_api.router)
+    app.include_router(lab_api.router)
+    app.include_router(lessons_pages.router)
+    app.include_router(accounts_api.router)
+    app.include_router(quiz_api.router)
+    app.include_router(accounts_pages.router)
     app.include_router(quiz_pages.router)
 
     async def http_error(request: Request, exc: Exception) -> Response:
@@ -161,6 +161,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CSRFMiddleware,
         secret=settings.secret_key,
         reject=csrf_refused,
-        exempt=(api_engine.router.prefix + "/",),
+        exempt=(lab_api.router.prefix + "/",),
     )
     return app

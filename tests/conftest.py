@@ -193,7 +193,7 @@ INSTRUCTOR_PASSWORD = "a long instructor passphrase"
 
 def log_in_instructor(client: TestClient, app: FastAPI, username: str = "teach") -> None:
     """Create an instructor account in the app's database and log `client` in as it."""
-    from app.accounts import create_user
+    from app.accounts.users import create_user
 
     with app.state.db.session(write=True) as session:
         create_user(session, username=username, password=INSTRUCTOR_PASSWORD, role="instructor")

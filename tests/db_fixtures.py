@@ -23,7 +23,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from app.config import PROJECT_ROOT, Settings
-from app.db import Database, upgrade
+from app.db.database import Database
+from app.db.migrate import upgrade
 from app.main import create_app
 
 PG_URL = os.environ.get("PARADE_TEST_DATABASE_URL", "")

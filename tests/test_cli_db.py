@@ -12,9 +12,10 @@ from typer.testing import CliRunner
 
 from app.cli import app
 from app.config import Settings, get_settings
-from app.db import Database, current_revision
+from app.db.database import Database
+from app.db.migrate import current_revision
+from app.db.models import User
 from app.main import create_app
-from app.models import User
 
 runner = CliRunner()
 

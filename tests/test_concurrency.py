@@ -12,7 +12,7 @@ import pytest
 from db_fixtures import PASSWORD, WRONG_ANSWERS, running_server
 from sqlalchemy import func, select
 
-from app.db import Database
+from app.db.database import Database
 
 pytestmark = pytest.mark.slow
 
@@ -53,7 +53,7 @@ def test_50_students_x_20_answers_from_many_threads_and_workers(
 
     assert statuses == Counter({200: USERS * len(PLAN)}), "0 errors, 0 refusals"
     db = Database.from_url(database_url)
-    from app.models import Attempt
+    from app.db.models import Attempt
 
     with db.session(write=False) as s:
         assert s.scalar(select(func.count()).select_from(Attempt)) == 1000

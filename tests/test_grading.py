@@ -18,7 +18,7 @@ from app.content.schema import (
     SingleQuestion,
     TextQuestion,
 )
-from app.grading import (
+from app.quiz.grading import (
     MalformedAnswer,
     engine_variant,
     grade,

@@ -11,8 +11,9 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
-from app.db import Database, current_revision, downgrade, make_engine, upgrade
-from app.models import Attempt, AuthSession, Base, User, utcnow
+from app.db.database import Database, make_engine
+from app.db.migrate import current_revision, downgrade, upgrade
+from app.db.models import Attempt, AuthSession, Base, User, utcnow
 
 
 def _attempt(user_id: int, number: int = 1) -> Attempt:

@@ -22,12 +22,9 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from app import deps
 from app.config import Settings
-from app.csrf import CSRFMiddleware
-from app.db import Database
-from app.main import create_app
-from app.models import (
+from app.db.database import Database
+from app.db.models import (
     Attempt,
     AuthSession,
     Base,
@@ -36,6 +33,9 @@ from app.models import (
     RegistrationAttempt,
     User,
 )
+from app.main import create_app
+from app.web import deps
+from app.web.csrf import CSRFMiddleware
 
 Access = Literal["public", "user", "instructor", "csrf-exempt"]
 

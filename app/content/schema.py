@@ -1,7 +1,7 @@
 """Pydantic schema of lesson files: front matter, quiz questions, dilemmas and widgets.
 
 These are the *author's* models: they hold answers, feedback and commentary, and must never be
-sent to a student as they are. The student view lives in `app/views.py`.
+sent to a student as they are. The student view lives in `app/lessons/views.py`.
 """
 
 from __future__ import annotations

@@ -9,26 +9,10 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app import scores
 from app.content.schema import Question
-from app.context import (
-    AttemptPage,
-    DilemmaPage,
-    ErrorPage,
-    InstructorPage,
-    Problem,
-    ProgressPage,
-)
-from app.deps import (
-    LessonDep,
-    LessonsDep,
-    OptionalUser,
-    SessionDep,
-    SettingsDep,
-    TemplatesDep,
-)
-from app.grading import MalformedAnswer
-from app.quiz import (
+from app.quiz import attempts as scores
+from app.quiz.grading import MalformedAnswer
+from app.quiz.results import (
     FormValues,
     LessonProgressOut,
     answer_from_form,
@@ -37,7 +21,23 @@ from app.quiz import (
     personal_question,
     respond_to_dilemma,
 )
-from app.routes.api_quiz import OUT_OF_ATTEMPTS, DilemmaDep, QuestionDep
+from app.routes.quiz_api import OUT_OF_ATTEMPTS, DilemmaDep, QuestionDep
+from app.web.deps import (
+    LessonDep,
+    LessonsDep,
+    OptionalUser,
+    SessionDep,
+    SettingsDep,
+    TemplatesDep,
+)
+from app.web.pages import (
+    AttemptPage,
+    DilemmaPage,
+    ErrorPage,
+    InstructorPage,
+    Problem,
+    ProgressPage,
+)
 
 router = APIRouter(include_in_schema=False)
 

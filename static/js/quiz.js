@@ -39,7 +39,7 @@ function showError(box, message) {
   box.className = "feedback shown";
 }
 
-// The answer in the shape the API expects (see app/grading.py); null with a message if incomplete.
+// The answer in the shape the API expects (see app/quiz/grading.py); null with a message if incomplete.
 function answerOf(form) {
   const data = new FormData(form);
   const type = form.dataset.type;

@@ -10,9 +10,9 @@ import pytest
 from db_fixtures import PASSWORD, running_server
 from playwright.sync_api import Page, expect
 
-from app.accounts import create_user
+from app.accounts.users import create_user
 from app.config import PROJECT_ROOT
-from app.db import Database
+from app.db.database import Database
 
 
 @pytest.fixture

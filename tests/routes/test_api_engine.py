@@ -10,7 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from app.engine import forward, influence
-from app.simulation import VOCAB, network, one_hot
+from app.lab.traces import VOCAB, network, one_hot
 
 
 def trace(client: TestClient, **body: Any) -> dict[str, Any]:
@@ -199,7 +199,7 @@ def test_memory_bias_is_bounded(client: TestClient) -> None:
 
 
 def test_a_finished_run_is_replayed_for_the_same_request(client: TestClient) -> None:
-    from app.training import finished_runs
+    from app.lab.training import finished_runs
 
     body = {"task": "remember_first", "hidden_size": 4, "parade_length": 3, "steps": 6,
             "log_every": 2, "seed": 12345}  # fmt: skip
@@ -212,7 +212,7 @@ def test_a_finished_run_is_replayed_for_the_same_request(client: TestClient) -> 
 
 
 def test_a_run_cut_short_is_not_replayed(client: TestClient) -> None:
-    from app.training import finished_runs
+    from app.lab.training import finished_runs
 
     body = {"task": "next_char", "steps": 2000, "log_every": 1, "max_seconds": 0.1,
             "seed": 777}  # fmt: skip

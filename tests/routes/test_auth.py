@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.config import Settings
-from app.db import Database
+from app.db.database import Database
+from app.db.models import AuthSession, User
 from app.main import create_app
-from app.models import AuthSession, User
 
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> int:

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.config import Settings
-from app.db import Database
-from app.models import Attempt
+from app.db.database import Database
+from app.db.models import Attempt
 
 GUEST_LABEL = "Guest: tries aren't counted — log in to keep your score"
 

@@ -14,9 +14,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from app.config import Settings
-from app.db import Database
+from app.db.database import Database
+from app.db.models import User
 from app.main import create_app
-from app.models import User
 
 
 def make_instructor(settings: Settings, username: str) -> None:

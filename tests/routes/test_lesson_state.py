@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 
 from app.config import Settings
 from app.content.schema import QuizFile
-from app.grading import parse_answer
 from app.main import create_app
-from app.quiz import answer_from_form, form_of_answer
+from app.quiz.grading import parse_answer
+from app.quiz.results import answer_from_form, form_of_answer
 
 
 def lesson_page(client: TestClient) -> BeautifulSoup:

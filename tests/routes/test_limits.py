@@ -16,9 +16,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.config import Settings
-from app.db import Database
+from app.db.database import Database
+from app.db.models import LoginFailure, RegistrationAttempt, User
 from app.main import create_app
-from app.models import LoginFailure, RegistrationAttempt, User
 
 THREADS = 16
 

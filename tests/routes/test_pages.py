@@ -9,8 +9,8 @@ from bs4 import BeautifulSoup, Tag
 from fastapi.testclient import TestClient
 
 from app.config import Settings
-from app.context import IndexPage, LessonPage, StatusPage
 from app.main import create_app
+from app.web.pages import IndexPage, LessonPage, StatusPage
 from tests.conftest import log_in_instructor
 
 

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from app.config import Settings
-from app.db import Database
+from app.db.database import Database
+from app.db.models import Attempt, DilemmaResponse
 from app.main import create_app
-from app.models import Attempt, DilemmaResponse
 
 
 def count(settings: Settings, model: type[Attempt] | type[DilemmaResponse]) -> int:
@@ -375,7 +375,7 @@ def test_my_progress_page(quiz_client: TestClient) -> None:
 def test_instructor_page_and_stats(
     make_client: Callable[[], TestClient], db_settings: Settings
 ) -> None:
-    from app.models import User
+    from app.db.models import User
 
     student, teacher = make_client(), make_client()
     register(student, "ada")

@@ -25,14 +25,14 @@ from app.content.schema import (
     TextQuestion,
     TrueFalseQuestion,
 )
-from app.grading import (
+from app.db.models import Attempt, DilemmaResponse
+from app.quiz.attempts import variant_key
+from app.quiz.grading import (
     MalformedAnswer,
     grade,
     parse_answer,
     question_version,
 )
-from app.models import Attempt, DilemmaResponse
-from app.scores import variant_key
 
 
 @dataclass(frozen=True)

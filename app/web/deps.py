@@ -9,13 +9,13 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from app.accounts import Account
-from app.auth import account_from_request
+from app.accounts.users import Account
 from app.config import Settings
 from app.content.model import Lesson
 from app.content.store import Snapshot
-from app.csrf import SAFE_METHODS
-from app.db import Database
+from app.db.database import Database
+from app.web.csrf import SAFE_METHODS
+from app.web.session import account_from_request
 
 
 def get_app_settings(request: Request) -> Settings:

@@ -9,7 +9,7 @@ Answer shapes (JSON):
   single      "option-id"
   multiple    ["option-id", ...] (may be empty)
   true_false  true | false
-  numeric     a number, or text as people type it (app/number_input.py)
+  numeric     a number, or text as people type it (app/quiz/numbers.py)
   ordering    ["item-id", ...], every item once, first step first
   text        "a short answer"
   engine      [h_1[0], h_1[1], ...], one number per hidden unit (counted from 0)
@@ -42,7 +42,7 @@ from app.content.schema import (
     TextQuestion,
     TrueFalseQuestion,
 )
-from app.number_input import NotANumber, read_number
+from app.quiz.numbers import NotANumber, read_number
 
 Answer = str | bool | float | list[str] | list[float]
 Array = npt.NDArray[np.float64]

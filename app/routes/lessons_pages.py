@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from app.context import IndexPage, LessonPage, Problem, StatusPage
-from app.deps import (
+from app.lessons.views import lesson_summary, lesson_view
+from app.quiz.attempts import lesson_record, variant_key
+from app.quiz.results import LessonStateOut, personal_lesson
+from app.web.deps import (
     Instructor,
     LessonDep,
     LessonsDep,
@@ -15,9 +17,7 @@ from app.deps import (
     SettingsDep,
     TemplatesDep,
 )
-from app.quiz import LessonStateOut, personal_lesson
-from app.scores import lesson_record, variant_key
-from app.views import lesson_summary, lesson_view
+from app.web.pages import IndexPage, LessonPage, Problem, StatusPage
 
 router = APIRouter(include_in_schema=False)
 

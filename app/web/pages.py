@@ -7,14 +7,14 @@ from pathlib import Path
 from typing import Literal
 
 from app.content.errors import LessonProblem
-from app.quiz import (
+from app.lessons.views import LessonOut, LessonSummaryOut, QuestionOut
+from app.quiz.results import (
     AttemptOut,
     DilemmaResultOut,
     LessonProgressOut,
     LessonStateOut,
     LessonStatsOut,
 )
-from app.views import LessonOut, LessonSummaryOut, QuestionOut
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The database: an engine and session factories built from settings, and schema upgrades.
+"""The database: an engine and session factories built from settings.
 
 SQLite is tuned for several worker processes sharing one file: WAL (readers never block the
 writer), foreign keys on, a busy timeout, and write transactions that take the write lock up
@@ -18,7 +18,6 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "parade_write"  # execution option: this connection's transactions will write
 
@@ -79,39 +78,3 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
-
-
-def alembic_config(url: str) -> Any:
-    """Return the Alembic configuration for `url` (no alembic.ini needed)."""
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
-    config.attributes["database_url"] = url
-    return config
-
-
-def upgrade(url: str, revision: str = "head") -> None:
-    """Bring the schema at `url` up to `revision`; safe to run from several workers at once."""
-    from alembic import command
-
-    command.upgrade(alembic_config(url), revision)
-
-
-def downgrade(url: str, revision: str) -> None:
-    """Take the schema at `url` back to `revision`."""
-    from alembic import command
-
-    command.downgrade(alembic_config(url), revision)
-
-
-def current_revision(url: str) -> str | None:
-    """Return the schema revision stored in the database at `url`, or None when it has none."""
-    from alembic.runtime.migration import MigrationContext
-
-    engine = make_engine(url)
-    try:
-        with engine.connect() as conn:
-            return MigrationContext.configure(conn).get_current_revision()
-    finally:
-        engine.dispose()

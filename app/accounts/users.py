@@ -12,9 +12,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.limits import RateLimited, retry_after, serialize_on
-from app.models import AuthSession, LoginFailure, RegistrationAttempt, Role, User, utcnow
-from app.security import (
+from app.accounts.passwords import (
     WeakPassword,
     burn_verify_time,
     check_password,
@@ -24,6 +22,8 @@ from app.security import (
     token_digest,
     verify_password,
 )
+from app.db.models import AuthSession, LoginFailure, RegistrationAttempt, Role, User, utcnow
+from app.db.ratelimit import RateLimited, retry_after, serialize_on
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,7 @@ def count_login_attempt(
     Counting first (and forgetting the attempt once it succeeds, in `login`) means many
     parallel guesses are counted too, and the count lives in the database, so the limit holds
     across all workers. The counting is serialized per account and per client (see
-    app/limits.py), so even simultaneous guesses cannot get past the limit."""
+    app/db/ratelimit.py), so even simultaneous guesses cannot get past the limit."""
     name = username.strip().lower()[:128]
     client = client[:64]
     serialize_on(session, f"login-account:{name}", f"login-client:{client}")

@@ -8,10 +8,10 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import Response
 
-from app.accounts import Account, LoginLimits, RegistrationLimits, account_for_token
+from app.accounts.users import Account, LoginLimits, RegistrationLimits, account_for_token
 from app.config import Settings
-from app.csrf import csrf_token
-from app.db import Database
+from app.db.database import Database
+from app.web.csrf import csrf_token
 
 SESSION_COOKIE = "parade_session"
 _UNSET = object()

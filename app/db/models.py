@@ -1,5 +1,5 @@
 """SQLAlchemy ORM models: accounts, their sessions, login failures, registration attempts,
-quiz attempts, dilemma responses. Alembic (app/migrations) owns the schema; these classes
+quiz attempts, dilemma responses. Alembic (app/db/migrations) owns the schema; these classes
 describe it."""
 
 from __future__ import annotations

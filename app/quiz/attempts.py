@@ -1,7 +1,7 @@
 """Quiz attempts, dilemma responses and progress: the queries behind them.
 
 Every function takes the session first and the rest by keyword. Grading itself is pure and
-lives in app/grading.py; this module adds the per-question policy that needs history
+lives in app/quiz/grading.py; this module adds the per-question policy that needs history
 (tries left, hints earned, when the explanation may be shown) and stores the result.
 """
 
@@ -20,7 +20,8 @@ from app.content.schema import (
     Dilemma,
     Question,
 )
-from app.grading import (
+from app.db.models import Attempt, DilemmaResponse, utcnow
+from app.quiz.grading import (
     Answer,
     Grade,
     MalformedAnswer,
@@ -30,7 +31,6 @@ from app.grading import (
     points_for_try,
     question_version,
 )
-from app.models import Attempt, DilemmaResponse, utcnow
 
 GUEST_KEY = "guest"
 SUBMIT_RETRIES = 5
@@ -289,7 +289,7 @@ class QuestionRecord:
     """A student's state on one question and what they were told about their last try."""
 
     state: QuestionState
-    last_answer: Answer | None = None  # in normal form (app/grading.py)
+    last_answer: Answer | None = None  # in normal form (app/quiz/grading.py)
     last: AttemptResult | None = None
 
 

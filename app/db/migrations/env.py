@@ -6,8 +6,8 @@ from alembic import context
 from sqlalchemy import text
 
 from app.config import get_settings
-from app.db import WRITE_OPTION, make_engine
-from app.models import Base
+from app.db.database import WRITE_OPTION, make_engine
+from app.db.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from app.deps import LessonDep, LessonsDep
-from app.views import LessonOut, LessonSummaryOut, lesson_summary, lesson_view
+from app.lessons.views import LessonOut, LessonSummaryOut, lesson_summary, lesson_view
+from app.web.deps import LessonDep, LessonsDep
 
 router = APIRouter(prefix="/api/lessons", tags=["lessons"])
 

@@ -7,11 +7,11 @@ from typing import Annotated
 from fastapi import APIRouter, Form, HTTPException, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app import accounts
-from app.auth import clear_session_cookie, safe_next, session_token, set_session_cookie
-from app.context import AuthPage
-from app.deps import SessionDep, SettingsDep, TemplatesDep
-from app.routes.api_auth import RegistrationRefused, log_in, register_account
+from app.accounts import users as accounts
+from app.routes.accounts_api import RegistrationRefused, log_in, register_account
+from app.web.deps import SessionDep, SettingsDep, TemplatesDep
+from app.web.pages import AuthPage
+from app.web.session import clear_session_cookie, safe_next, session_token, set_session_cookie
 
 router = APIRouter(include_in_schema=False)
 

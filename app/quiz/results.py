@@ -9,12 +9,18 @@ from collections.abc import Mapping, Sequence
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
-from app.accounts import Account
-from app.class_stats import DilemmaStats, QuestionStats, class_size, dilemma_stats, question_stats
+from app.accounts.users import Account
 from app.content.model import Lesson
 from app.content.schema import Dilemma, EngineQuestion, OrderingQuestion, Question
-from app.grading import Answer, MalformedAnswer, engine_variant
-from app.scores import (
+from app.instructor.stats import (
+    DilemmaStats,
+    QuestionStats,
+    class_size,
+    dilemma_stats,
+    question_stats,
+)
+from app.lessons.views import GivenOut, LessonOut, QuestionOut, question_view
+from app.quiz.attempts import (
     AttemptResult,
     LessonProgress,
     LessonRecord,
@@ -25,7 +31,7 @@ from app.scores import (
     submit_attempt,
     try_as_guest,
 )
-from app.views import GivenOut, LessonOut, QuestionOut, question_view
+from app.quiz.grading import Answer, MalformedAnswer, engine_variant
 
 GUEST_NOTICE = (
     "You are not logged in: your answer was graded but not saved, and your tries are not "

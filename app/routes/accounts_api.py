@@ -7,8 +7,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, HTTPException, Request, Response, status
 from pydantic import BaseModel, Field
 
-from app import accounts
-from app.accounts import (
+from app.accounts import users as accounts
+from app.accounts.users import (
     Account,
     InvalidLogin,
     InvalidRegistration,
@@ -16,7 +16,9 @@ from app.accounts import (
     RegistrationLimited,
     UsernameTaken,
 )
-from app.auth import (
+from app.web.csrf import csrf_token
+from app.web.deps import CurrentUser, SessionDep, SettingsDep
+from app.web.session import (
     clear_session_cookie,
     client_address,
     login_limits,
@@ -24,8 +26,6 @@ from app.auth import (
     session_token,
     set_session_cookie,
 )
-from app.csrf import csrf_token
-from app.deps import CurrentUser, SessionDep, SettingsDep
 
 router = APIRouter(prefix="/api", tags=["accounts"])
 

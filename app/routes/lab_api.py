@@ -11,9 +11,9 @@ from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 
 from app.content.store import Snapshot
-from app.deps import LessonsDep
-from app.simulation import TraceRequest, run_trace
-from app.training import TrainRequest, cached_training
+from app.lab.traces import TraceRequest, run_trace
+from app.lab.training import TrainRequest, cached_training
+from app.web.deps import LessonsDep
 
 router = APIRouter(prefix="/api/engine", tags=["engine"])
 

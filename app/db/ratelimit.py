@@ -3,7 +3,7 @@
 A limit is "count the recent events for a key, refuse when there are too many, else record
 one more". Counting and recording must be one atomic step, or N parallel requests all count
 the same N-1 rows and all get through. On SQLite a write transaction already holds the
-database's write lock from its first statement (``BEGIN IMMEDIATE``, app/db.py); on
+database's write lock from its first statement (``BEGIN IMMEDIATE``, app/db/database.py); on
 PostgreSQL, READ COMMITTED lets two transactions count at once, so `serialize_on` takes a
 transaction-scoped advisory lock per key first: requests for one key queue, others do not.
 """

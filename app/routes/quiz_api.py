@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, status
 from pydantic import BaseModel, Field
 
-from app import scores
 from app.content.schema import Dilemma, Question
-from app.deps import CurrentUser, Instructor, LessonDep, LessonsDep, OptionalUser, SessionDep
-from app.grading import MalformedAnswer
-from app.quiz import (
+from app.lessons.views import QuestionOut
+from app.quiz import attempts as scores
+from app.quiz.grading import MalformedAnswer
+from app.quiz.results import (
     AttemptOut,
     DilemmaResultOut,
     LessonProgressOut,
@@ -22,7 +22,7 @@ from app.quiz import (
     personal_question,
     respond_to_dilemma,
 )
-from app.views import QuestionOut
+from app.web.deps import CurrentUser, Instructor, LessonDep, LessonsDep, OptionalUser, SessionDep
 
 router = APIRouter(prefix="/api", tags=["quiz"])
 
@@ -48,7 +48,7 @@ DilemmaDep = Annotated[Dilemma, Depends(get_dilemma)]
 
 
 class AttemptIn(BaseModel):
-    answer: Any = Field(description="Shape depends on the question type; see app/grading.py.")
+    answer: Any = Field(description="Shape depends on the question type; see app/quiz/grading.py.")
     guest_try: int | None = Field(
         None,
         description="Guests only (ignored when logged in): which try this is, from 1, as "

@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.security import csrf_token_valid, new_csrf_token
+from app.accounts.passwords import csrf_token_valid, new_csrf_token
 
 COOKIE_NAME = "csrftoken"
 HEADER_NAME = "x-csrftoken"
