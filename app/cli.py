@@ -15,8 +15,11 @@ from app.content.seed import parse_seed, seed_slug, seed_to_markdown
 from app.content.store import LessonStore
 from app.content.yamlsrc import read_text
 
-app = typer.Typer(help="Parade: interactive lessons on recurrent neural networks.",
-                  no_args_is_help=True, add_completion=False)  # fmt: skip
+app = typer.Typer(
+    help="Parade: interactive lessons on recurrent neural networks.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 @app.command()
@@ -71,7 +74,7 @@ def check(
 def import_seed(
     file: Annotated[
         Path, typer.Argument(help="A seed-format .txt lesson.", exists=True, dir_okay=False)
-    ],  # fmt: skip
+    ],
     out: Annotated[
         Path | None, typer.Option(help="Folder to write (default: lessons/SLUG).")
     ] = None,
@@ -140,10 +143,10 @@ def user_add(
     ] = False,
 ) -> None:
     """Create an account (the password is asked for, or read from stdin)."""
-    from app.accounts.passwords import WeakPassword
-    from app.accounts.users import UsernameTaken, create_user
+    from app.accounts.users import create_user
     from app.db.database import Database
     from app.db.migrate import upgrade
+    from app.errors import DomainError
 
     password = _read_password(password_stdin or not sys.stdin.isatty())
     url = get_settings().database_url
@@ -151,10 +154,14 @@ def user_add(
     database = Database.from_url(url)
     try:
         with database.session(write=True) as session:
-            user = create_user(session, username=name, password=password,
-                               role="instructor" if instructor else "student")  # fmt: skip
+            user = create_user(
+                session,
+                username=name,
+                password=password,
+                role="instructor" if instructor else "student",
+            )
             typer.echo(f"created {user.role} {user.username}")
-    except (UsernameTaken, WeakPassword, ValueError) as exc:
+    except DomainError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
     finally:

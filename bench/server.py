@@ -25,8 +25,13 @@ from pathlib import Path
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
-TRACE = {"cell": "lstm", "hidden_size": 32, "input": ("the parade goes by " * 3)[:50], "seed": 1,
-         "weight_scale": 1.0}  # fmt: skip
+TRACE = {
+    "cell": "lstm",
+    "hidden_size": 32,
+    "input": ("the parade goes by " * 3)[:50],
+    "seed": 1,
+    "weight_scale": 1.0,
+}
 
 POST_LUA = """
 wrk.method = "POST"
@@ -86,10 +91,21 @@ def main() -> None:
         "PARADE_LESSONS_DIR": str(ROOT / "lessons"),
     }
     server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--port", str(port),
-         "--log-level", "warning", "--no-access-log"],
-        cwd=ROOT, env=env,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "app.main:create_app",
+            "--factory",
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
+            "--no-access-log",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -103,12 +119,15 @@ def main() -> None:
         prefix, suffix = body.split('"seed": 1')
         scripts = {
             "bare JSON (GET /healthz)": (f"{base}/healthz", None),
-            "trace, cached (same request)": (f"{base}/api/engine/trace",
-                                             POST_LUA.format(body=body)),
+            "trace, cached (same request)": (
+                f"{base}/api/engine/trace",
+                POST_LUA.format(body=body),
+            ),
             "trace, uncached (new seed each)": (
                 f"{base}/api/engine/trace",
-                RANDOM_SEED_LUA.format(prefix=prefix + '"seed": ', suffix=suffix)),
-        }  # fmt: skip
+                RANDOM_SEED_LUA.format(prefix=prefix + '"seed": ', suffix=suffix),
+            ),
+        }
         results: dict[str, list[float]] = {name: [] for name in scripts}
         for _ in range(args.runs):  # interleaved, so load on the machine hits all alike
             for name, (url, script) in scripts.items():
@@ -118,8 +137,10 @@ def main() -> None:
         server.wait(timeout=10)
 
     bare = statistics.median(results["bare JSON (GET /healthz)"])
-    print(f"\nuvicorn, 1 worker; wrk -t1 -c{args.connections} -d{args.seconds}s; "
-          f"median of {args.runs} runs; trace response {size / 1024:.0f} KiB\n")  # fmt: skip
+    print(
+        f"\nuvicorn, 1 worker; wrk -t1 -c{args.connections} -d{args.seconds}s; "
+        f"median of {args.runs} runs; trace response {size / 1024:.0f} KiB\n"
+    )
     print(f"| {'endpoint':34} | {'req/s':>8} | {'vs bare':>7} |")
     print(f"|{'-' * 36}|{'-' * 10}|{'-' * 9}|")
     for name, values in results.items():

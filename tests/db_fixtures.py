@@ -226,17 +226,19 @@ def csrf(client: TestClient) -> dict[str, str]:
 
 def register(client: TestClient, username: str, password: str = PASSWORD) -> None:
     response = client.post(
-        "/api/auth/register", json={"username": username, "password": password},
+        "/api/auth/register",
+        json={"username": username, "password": password},
         headers=csrf(client),
-    )  # fmt: skip
+    )
     assert response.status_code == 201, response.text
 
 
 def attempt(client: TestClient, question_id: str, answer: object) -> httpx.Response:
     return client.post(
-        f"/api/lessons/quizzy/quiz/{question_id}/attempts", json={"answer": answer},
+        f"/api/lessons/quizzy/quiz/{question_id}/attempts",
+        json={"answer": answer},
         headers=csrf(client),
-    )  # fmt: skip
+    )
 
 
 # --- a real server, for browser and multi-process tests ---------------------------------------
@@ -265,10 +267,21 @@ def running_server(
     log_path = log_dir / f"server-{port}.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(port),
-             "--workers", str(workers)],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "app.cli",
+                "serve",
+                "--port",
+                str(port),
+                "--workers",
+                str(workers),
+            ],
+            cwd=PROJECT_ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         base = f"http://127.0.0.1:{port}"
         try:
             deadline = time.monotonic() + 60

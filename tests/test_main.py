@@ -49,10 +49,16 @@ def test_pages_and_traces_are_compressed_for_clients_that_ask(client: TestClient
 
 
 def test_the_training_stream_still_streams_when_compressed(client: TestClient) -> None:
-    body = {"task": "remember_first", "hidden_size": 4, "parade_length": 3, "steps": 4,
-            "log_every": 1}  # fmt: skip
-    with client.stream("POST", "/api/engine/train", json=body,
-                       headers={"accept-encoding": "gzip"}) as r:  # fmt: skip
+    body = {
+        "task": "remember_first",
+        "hidden_size": 4,
+        "parade_length": 3,
+        "steps": 4,
+        "log_every": 1,
+    }
+    with client.stream(
+        "POST", "/api/engine/train", json=body, headers={"accept-encoding": "gzip"}
+    ) as r:
         lines = [line for line in r.iter_lines() if line]
     assert [line.split(",")[0] for line in lines][:2] == ['{"event":"start"', '{"event":"progress"']
     assert len(lines) == 6

@@ -128,7 +128,7 @@ class Attempt(Base):
             "question_version",
             "number",
             name="uq_attempts_try",
-        ),  # fmt: skip
+        ),
         Index("ix_attempts_question", "lesson_slug", "question_id", "question_version"),
         CheckConstraint("number >= 1", name="number_positive"),
         CheckConstraint("score >= 0 AND score <= 1", name="score_range"),

@@ -16,12 +16,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.errors import DomainError
 
-class RateLimited(Exception):
-    """Too many recent events for a key; `retry_after` is in seconds."""
+
+class RateLimited(DomainError):
+    """Too many recent events for a key; `retry_after` is in seconds. Subclasses say what
+    was limited in `message`."""
+
+    status = 429
+    message = "Too many requests. Wait a while and try again."
 
     def __init__(self, retry_after: int) -> None:
-        super().__init__(f"rate limited; retry in {retry_after}s")
+        super().__init__(self.message)
         self.retry_after = retry_after
 
 

@@ -1,6 +1,7 @@
 """Class statistics for instructors: what the class got wrong, and how it argued.
 
-Every function takes the session first and the rest by keyword.
+Every function takes the session first and the rest by keyword; each returns the models the
+JSON API serializes and the class overview renders.
 """
 
 from __future__ import annotations
@@ -8,35 +9,25 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.content.model import Lesson
-from app.content.schema import (
-    EngineQuestion,
-    MultipleQuestion,
-    NumericQuestion,
-    OrderingQuestion,
-    Question,
-    SingleQuestion,
-    TextQuestion,
-    TrueFalseQuestion,
-)
+from app.content.schema import Question
 from app.db.models import Attempt, DilemmaResponse
-from app.quiz.attempts import variant_key
-from app.quiz.grading import (
-    MalformedAnswer,
-    grade,
-    parse_answer,
-    question_version,
-)
+from app.quiz.errors import MalformedAnswer
+from app.quiz.grading import grade, parse_answer, question_version
+from app.quiz.kinds import kind_of
+from app.quiz.variants import variant_key
+
+COMMON_WRONG = 3
+LATEST_REASONS = 5
 
 
-@dataclass(frozen=True)
-class WrongAnswer:
+class WrongAnswerOut(BaseModel):
     """One wrong answer the class gave, and the misconceptions the quiz's author tied to it."""
 
     answer: str  # in words: option texts, a number, an order; for engine questions the slip
@@ -44,78 +35,74 @@ class WrongAnswer:
     misconceptions: list[str]
 
 
-@dataclass(frozen=True)
-class QuestionStats:
-    question_id: str
+class QuestionStatsOut(BaseModel):
+    id: str
     prompt: str
     type: str
+    type_label: str  # e.g. "single choice"
     version: str
     attempts: int
     students: int
     percent_correct: float  # of attempts
-    first_try_correct: float  # share of students right on their first try
+    first_try_correct: float  # share of students right on their first try, in percent
     mean_score: float  # students' best scores, averaged over those who tried (0..1)
-    common_wrong: list[WrongAnswer]  # most given first
+    common_wrong: list[WrongAnswerOut]  # most given first
 
 
-@dataclass(frozen=True)
-class Reason:
-    """A student's written reason, with the option of that (latest) response."""
+class ChoiceCountOut(BaseModel):
+    text: str
+    count: int
+    percent: float  # of the students who responded
 
+
+class ReasonOut(BaseModel):
     choice: str  # the option's text
     text: str
 
 
-@dataclass(frozen=True)
-class DilemmaStats:
-    dilemma_id: str
+class DilemmaStatsOut(BaseModel):
+    id: str
     title: str
-    choices: list[tuple[str, int]]  # option text, students choosing it (latest response)
-    changed_mind: int = 0  # students whose latest choice differs from their first
-    reasons: list[Reason] = field(default_factory=list)  # the latest few, newest first
-    reason_count: int = 0  # students whose latest response gives a reason
-
-    @property
-    def students(self) -> int:
-        return sum(n for _, n in self.choices)
+    students: int
+    choices: list[ChoiceCountOut]
+    changed_mind: int  # students whose latest choice differs from their first
+    reasons: list[ReasonOut]  # the latest few written reasons, newest first
+    reason_count: int  # students whose latest response gives a reason
 
 
-COMMON_WRONG = 3
-OTHER_ENGINE_SLIP = "A value that matches no common slip"
+class LessonStatsOut(BaseModel):
+    slug: str
+    title: str
+    students: int  # who answered anything in the lesson: a question or a dilemma
+    questions: list[QuestionStatsOut]
+    dilemmas: list[DilemmaStatsOut]
 
 
-def _answer_label(question: Question, answer: Any) -> str:
-    if isinstance(question, SingleQuestion | MultipleQuestion):
-        texts = {o.id: o.text for o in question.options}
-        picked = answer if isinstance(answer, list) else [answer]
-        return "; ".join(texts.get(str(a), str(a)) for a in picked) or "(nothing)"
-    if isinstance(question, TrueFalseQuestion):
-        return "True" if answer else "False"
-    if isinstance(question, OrderingQuestion):
-        texts = {i.id: i.text for i in question.items}
-        return " → ".join(texts.get(str(a), str(a)) for a in answer)
-    if isinstance(question, NumericQuestion) and isinstance(answer, int | float):
-        return f"{answer:.6g}"
-    if isinstance(question, TextQuestion) and isinstance(answer, str):
-        return answer if question.case_sensitive else answer.casefold()
-    return json.dumps(answer) if not isinstance(answer, str) else answer
+def lesson_stats(session: Session, *, lesson: Lesson) -> LessonStatsOut:
+    """Return the class statistics of one lesson."""
+    return LessonStatsOut(
+        slug=lesson.slug,
+        title=lesson.title,
+        students=class_size(session, lesson=lesson),
+        questions=question_stats(session, lesson=lesson),
+        dilemmas=dilemma_stats(session, lesson=lesson),
+    )
 
 
 def _diagnose(question: Question, answer: Any, user_id: int) -> tuple[str, list[str]]:
-    """Return how to name a wrong answer in the class overview, and its misconceptions.
-
-    Engine questions give every student other numbers, so their wrong answers are grouped
-    by the slip the grader recognizes rather than by value."""
+    """Return how to name a wrong answer in the class overview, and its misconceptions."""
+    kind = kind_of(question)
     try:
-        g = grade(question, parse_answer(question, answer), variant_key=variant_key(user_id))
+        parsed = parse_answer(question, answer)
     except MalformedAnswer:
-        return _answer_label(question, answer), []
-    if isinstance(question, EngineQuestion):
-        return (g.misconceptions[0] if g.misconceptions else OTHER_ENGINE_SLIP), []
-    return _answer_label(question, answer), g.misconceptions
+        return (answer if isinstance(answer, str) else json.dumps(answer)), []
+    g = grade(question, parsed, variant_key=variant_key(user_id))
+    label, misconceptions = kind.wrong_answer(question, parsed, g)
+    return label, misconceptions
 
 
-def _common_wrong(question: Question, rows: Sequence[Any]) -> list[WrongAnswer]:
+def _common_wrong(question: Question, rows: Sequence[Any]) -> list[WrongAnswerOut]:
+    per_student = kind_of(question).groups_wrong_answers_per_student
     counts: Counter[str] = Counter()
     slips: dict[str, list[str]] = {}
     seen: dict[str, tuple[str, list[str]]] = {}  # the same answer is graded once
@@ -123,17 +110,20 @@ def _common_wrong(question: Question, rows: Sequence[Any]) -> list[WrongAnswer]:
         if r.correct:
             continue
         key = json.dumps(r.answer, sort_keys=True)
-        if isinstance(question, EngineQuestion):
+        if per_student:
             key = f"{r.user_id}:{key}"
         if key not in seen:
             seen[key] = _diagnose(question, r.answer, r.user_id)
         label, misconceptions = seen[key]
         counts[label] += 1
         slips.setdefault(label, misconceptions)
-    return [WrongAnswer(a, n, slips[a]) for a, n in counts.most_common(COMMON_WRONG)]
+    return [
+        WrongAnswerOut(answer=a, count=n, misconceptions=slips[a])
+        for a, n in counts.most_common(COMMON_WRONG)
+    ]
 
 
-def question_stats(session: Session, *, lesson: Lesson) -> list[QuestionStats]:
+def question_stats(session: Session, *, lesson: Lesson) -> list[QuestionStatsOut]:
     """Return per-question statistics over every student (current versions only)."""
     rows = session.execute(
         select(
@@ -149,7 +139,7 @@ def question_stats(session: Session, *, lesson: Lesson) -> list[QuestionStats]:
     by_question: dict[tuple[str, str], list[Any]] = {}
     for r in rows:
         by_question.setdefault((r.question_id, r.question_version), []).append(r)
-    out: list[QuestionStats] = []
+    out: list[QuestionStatsOut] = []
     for q in lesson.questions:
         version = question_version(q)
         tries = by_question.get((q.id, version), [])
@@ -158,10 +148,11 @@ def question_stats(session: Session, *, lesson: Lesson) -> list[QuestionStats]:
             best[r.user_id] = max(best.get(r.user_id, 0.0), r.score)
         first_right = {r.user_id for r in tries if r.number == 1 and r.correct}
         out.append(
-            QuestionStats(
-                question_id=q.id,
+            QuestionStatsOut(
+                id=q.id,
                 prompt=q.prompt,
                 type=q.type,
+                type_label=kind_of(q).label,
                 version=version,
                 attempts=len(tries),
                 students=len(best),
@@ -178,9 +169,6 @@ def _percent(part: int, whole: int) -> float:
     return round(100 * part / whole, 1) if whole else 0.0
 
 
-LATEST_REASONS = 5
-
-
 def class_size(session: Session, *, lesson: Lesson) -> int:
     """Return how many students answered anything in `lesson`: a question or a dilemma."""
     tried = select(Attempt.user_id).where(Attempt.lesson_slug == lesson.slug)
@@ -189,7 +177,7 @@ def class_size(session: Session, *, lesson: Lesson) -> int:
     return session.scalar(select(func.count()).select_from(students)) or 0
 
 
-def dilemma_stats(session: Session, *, lesson: Lesson) -> list[DilemmaStats]:
+def dilemma_stats(session: Session, *, lesson: Lesson) -> list[DilemmaStatsOut]:
     """Return, per dilemma, how many students' latest response chose each option, how many
     changed their mind after reading the commentary (first choice differs from the latest),
     and the latest written reasons."""
@@ -208,7 +196,7 @@ def dilemma_stats(session: Session, *, lesson: Lesson) -> list[DilemmaStats]:
     for order, r in enumerate(rows):
         first.setdefault((r.dilemma_id, r.user_id), r.choice)
         latest[(r.dilemma_id, r.user_id)] = (order, r.choice, r.reason)
-    out: list[DilemmaStats] = []
+    out: list[DilemmaStatsOut] = []
     for d in lesson.dilemmas:
         texts = {o.id: o.text for o in d.options}
         mine = {
@@ -218,13 +206,23 @@ def dilemma_stats(session: Session, *, lesson: Lesson) -> list[DilemmaStats]:
         }
         counts = Counter(choice for _, choice, _ in mine.values())
         reasoned = sorted((a for a in mine.values() if a[2].strip()), reverse=True)
+        whole = len(mine)
         out.append(
-            DilemmaStats(
-                dilemma_id=d.id,
+            DilemmaStatsOut(
+                id=d.id,
                 title=d.title,
-                choices=[(o.text, counts[o.id]) for o in d.options],
+                students=whole,
+                choices=[
+                    ChoiceCountOut(
+                        text=o.text, count=counts[o.id], percent=_percent(counts[o.id], whole)
+                    )
+                    for o in d.options
+                ],
                 changed_mind=sum(first[(d.id, user)] != a[1] for user, a in mine.items()),
-                reasons=[Reason(texts[c], text) for _, c, text in reasoned[:LATEST_REASONS]],
+                reasons=[
+                    ReasonOut(choice=texts[c], text=text)
+                    for _, c, text in reasoned[:LATEST_REASONS]
+                ],
                 reason_count=len(reasoned),
             )
         )

@@ -44,20 +44,27 @@ class TraceRequest(BaseModel):
     hidden_size: Annotated[int, Field(ge=1, le=MAX_HIDDEN, description="Units in h_t.")] = 8
     input: Annotated[
         str,
-        Field(min_length=1, max_length=MAX_STEPS,
-              description=f"The sequence, one step per character, from: {VOCAB!r}"),
-    ] = "hello"  # fmt: skip
+        Field(
+            min_length=1,
+            max_length=MAX_STEPS,
+            description=f"The sequence, one step per character, from: {VOCAB!r}",
+        ),
+    ] = "hello"
     seed: Annotated[int, Field(ge=0, le=2**31 - 1, description="Draws the weights.")] = 0
     weight_scale: Annotated[
         float, Field(ge=0, le=10, allow_inf_nan=False, description="Multiplies W_hh.")
     ] = 1.0
     memory_bias: Annotated[
         float,
-        Field(ge=-5, le=5, allow_inf_nan=False,
-              description="Added to the LSTM forget-gate / GRU update-gate bias (b_hh rows "
-              "H..2H): at 0 (PyTorch's init) those gates start near 0.5, so gated cells "
-              "forget about as fast as a plain RNN; near 3 they start out remembering."),
-    ] = 0.0  # fmt: skip
+        Field(
+            ge=-5,
+            le=5,
+            allow_inf_nan=False,
+            description="Added to the LSTM forget-gate / GRU update-gate bias (b_hh rows "
+            "H..2H): at 0 (PyTorch's init) those gates start near 0.5, so gated cells "
+            "forget about as fast as a plain RNN; near 3 they start out remembering.",
+        ),
+    ] = 0.0
     overrides: Annotated[list[Override], Field(max_length=16)] = Field(default_factory=list)
     include_states: bool = Field(
         default=True,
@@ -81,11 +88,13 @@ class TraceRequest(BaseModel):
             )
         for o in self.overrides:
             if o.step >= len(self.input):
-                raise ValueError(f"override step {o.step} is past the input's last step "
-                                 f"({len(self.input) - 1})")  # fmt: skip
+                raise ValueError(
+                    f"override step {o.step} is past the input's last step ({len(self.input) - 1})"
+                )
             if o.unit >= self.hidden_size:
-                raise ValueError(f"override unit {o.unit} does not exist: hidden_size is "
-                                 f"{self.hidden_size}")  # fmt: skip
+                raise ValueError(
+                    f"override unit {o.unit} does not exist: hidden_size is {self.hidden_size}"
+                )
             if o.target in ("c", "forget") and self.cell != "lstm":
                 raise ValueError(f"override target {o.target!r} exists only in the LSTM")
             if o.target == "h" and abs(o.value) > 1:

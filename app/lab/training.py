@@ -41,10 +41,14 @@ class TrainRequest(BaseModel):
     weight_scale: Annotated[float, Field(ge=0, le=10, allow_inf_nan=False)] = 1.0
     memory_bias: Annotated[
         float,
-        Field(ge=-5, le=5, allow_inf_nan=False,
-              description="Added to the LSTM forget / GRU update gate bias at the start, so "
-              "gated cells begin by remembering (0 = PyTorch's plain initialisation)."),
-    ] = TrainConfig.memory_bias  # fmt: skip
+        Field(
+            ge=-5,
+            le=5,
+            allow_inf_nan=False,
+            description="Added to the LSTM forget / GRU update gate bias at the start, so "
+            "gated cells begin by remembering (0 = PyTorch's plain initialisation).",
+        ),
+    ] = TrainConfig.memory_bias
     log_every: Annotated[int, Field(ge=1, le=500)] = 10
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     max_seconds: Annotated[float, Field(gt=0, le=MAX_TRAIN_SECONDS)] = 30.0
@@ -80,8 +84,13 @@ def run_training(req: TrainRequest, default_text: str) -> Iterator[dict[str, Any
         eval_size=128,
     )
     deadline = time.monotonic() + req.max_seconds
-    yield {"event": "start", "task": task.name, "classes": task.n_classes,
-           "chance": 1.0 / task.n_classes, "steps": req.steps}  # fmt: skip
+    yield {
+        "event": "start",
+        "task": task.name,
+        "classes": task.n_classes,
+        "chance": 1.0 / task.n_classes,
+        "steps": req.steps,
+    }
     for progress in train_steps(config, task):
         yield {"event": "progress", **asdict(progress)}
         if progress.done:

@@ -69,8 +69,12 @@ def _read_body(body: str, near: float | None) -> float:
         return thousands
     if re.fullmatch(r"\d*,\d+", body):
         return float(body.replace(",", "."))
-    for sep, decimal in [*((s, ".") for s in SPACES), *((s, ",") for s in SPACES),
-                         (",", "."), (".", ",")]:  # fmt: skip
+    for sep, decimal in [
+        *((s, ".") for s in SPACES),
+        *((s, ",") for s in SPACES),
+        (",", "."),
+        (".", ","),
+    ]:
         plain = _grouped(body, sep, decimal)
         if plain is not None:
             return float(plain)

@@ -4,16 +4,27 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Form, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.accounts import users as accounts
-from app.routes.accounts_api import RegistrationRefused, log_in, register_account
-from app.web.deps import SessionDep, SettingsDep, TemplatesDep
+from app.accounts import auth
+from app.accounts.errors import InvalidRegistration
+from app.accounts.sessions import end_session
+from app.errors import DomainError
+from app.web.deps import (
+    ClientDep,
+    LoginLimitsDep,
+    RegistrationLimitsDep,
+    SessionDep,
+    SettingsDep,
+    TemplatesDep,
+    get_optional_user,
+)
+from app.web.errors import headers_of
 from app.web.pages import AuthPage
 from app.web.session import clear_session_cookie, safe_next, session_token, set_session_cookie
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(get_optional_user)])
 
 Username = Annotated[str, Form(max_length=64)]
 Password = Annotated[str, Form(max_length=1024)]
@@ -26,6 +37,17 @@ def _form(
     return templates.TemplateResponse(
         request, f"auth/{page.mode}.html", {"page": page}, status_code=status_code
     )
+
+
+def _refused(
+    request: Request, templates: TemplatesDep, page: AuthPage, exc: DomainError
+) -> Response:
+    """Return the form again, saying why (every problem at once when registering)."""
+    problems = tuple(exc.problems.values()) if isinstance(exc, InvalidRegistration) else ()
+    page = AuthPage(page.mode, page.next, page.username, error=str(exc), problems=problems)
+    response = _form(request, templates, page, exc.status)
+    response.headers.update(headers_of(exc))
+    return response
 
 
 def _logged_in(request: Request, token: str, days: int, target: str) -> Response:
@@ -45,22 +67,25 @@ def register(
     templates: TemplatesDep,
     session: SessionDep,
     settings: SettingsDep,
+    client: ClientDep,
+    limits: RegistrationLimitsDep,
     username: Username,
     password: Password,
     next: Next = "/",
 ) -> Response:
+    page = AuthPage(mode="register", next=safe_next(next), username=username)
     try:
-        account = register_account(request, session, settings, username, password)
-    except HTTPException as exc:
-        problems = tuple(exc.problems.values()) if isinstance(exc, RegistrationRefused) else ()
-        page = AuthPage(mode="register", next=safe_next(next), username=username,
-                        error=str(exc.detail), problems=problems)  # fmt: skip
-        response = _form(request, templates, page, exc.status_code)
-        response.headers.update(exc.headers or {})
-        return response
-    token = accounts.start_session(
-        session, user_id=account.id, days=settings.session_days, replacing=session_token(request)
-    )
+        _, token = auth.register(
+            session,
+            username=username,
+            password=password,
+            client=client,
+            limits=limits,
+            days=settings.session_days,
+            replacing=session_token(request),
+        )
+    except DomainError as exc:
+        return _refused(request, templates, page, exc)
     return _logged_in(request, token, settings.session_days, next)
 
 
@@ -75,18 +100,25 @@ def login(
     templates: TemplatesDep,
     session: SessionDep,
     settings: SettingsDep,
+    client: ClientDep,
+    limits: LoginLimitsDep,
     username: Username,
     password: Password,
     next: Next = "/",
 ) -> Response:
+    page = AuthPage(mode="login", next=safe_next(next), username=username)
     try:
-        _, token = log_in(request, session, settings, username, password)
-    except HTTPException as exc:
-        page = AuthPage(mode="login", next=safe_next(next), username=username,
-                        error=str(exc.detail))  # fmt: skip
-        response = _form(request, templates, page, exc.status_code)
-        response.headers.update(exc.headers or {})
-        return response
+        _, token = auth.login(
+            session,
+            username=username,
+            password=password,
+            client=client,
+            limits=limits,
+            days=settings.session_days,
+            replacing=session_token(request),
+        )
+    except DomainError as exc:
+        return _refused(request, templates, page, exc)
     return _logged_in(request, token, settings.session_days, next)
 
 
@@ -99,7 +131,7 @@ def logout_form(request: Request, templates: TemplatesDep) -> HTMLResponse:
 def logout(request: Request, session: SessionDep) -> Response:
     token = session_token(request)
     if token:
-        accounts.end_session(session, token=token)
+        end_session(session, token=token)
     response = RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
     clear_session_cookie(response, request)
     return response

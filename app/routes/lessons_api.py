@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.lessons.views import LessonOut, LessonSummaryOut, lesson_summary, lesson_view
-from app.web.deps import LessonDep, LessonsDep
+from app.quiz.variants import variant_key
+from app.web.deps import LessonDep, LessonsDep, OptionalUser
 
 router = APIRouter(prefix="/api/lessons", tags=["lessons"])
 
@@ -18,8 +19,8 @@ def list_lessons(lessons: LessonsDep) -> list[LessonSummaryOut]:
 @router.get(
     "/{slug}",
     response_model=LessonOut,
-    summary="One lesson, as a student sees it before answering",
+    summary="One lesson, as this student sees it before answering (their own numbers)",
     responses={404: {"description": "No lesson with this slug"}},
 )
-def get_lesson(lesson: LessonDep) -> LessonOut:
-    return lesson_view(lesson)
+def get_lesson(lesson: LessonDep, user: OptionalUser) -> LessonOut:
+    return lesson_view(lesson, variant_key(user.id if user else None))

@@ -1,13 +1,13 @@
-"""Server-rendered HTML pages."""
+"""HTML pages for lessons: the index, a lesson, and the lesson files' problems."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from app.lessons.state import lesson_state
 from app.lessons.views import lesson_summary, lesson_view
-from app.quiz.attempts import lesson_record, variant_key
-from app.quiz.results import LessonStateOut, personal_lesson
+from app.quiz.variants import variant_key
 from app.web.deps import (
     Instructor,
     LessonDep,
@@ -16,10 +16,11 @@ from app.web.deps import (
     SessionDep,
     SettingsDep,
     TemplatesDep,
+    get_optional_user,
 )
 from app.web.pages import IndexPage, LessonPage, Problem, StatusPage
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(get_optional_user)])
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -44,14 +45,11 @@ def lesson_page(
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> HTMLResponse:
-    view = personal_lesson(lesson_view(lesson), lesson, variant_key(user.id if user else None))
     problems = lessons.problems_for(lesson) if user and user.is_instructor else []
-    state = None
-    if user is not None:  # guests' answers are stored nowhere: nothing to show
-        record = lesson_record(session, user_id=user.id, lesson=lesson)
-        state = LessonStateOut.of(lesson, record)
+    # Guests' answers are stored nowhere: nothing to show.
+    state = lesson_state(session, user_id=user.id, lesson=lesson) if user else None
     page = LessonPage(
-        lesson=view,
+        lesson=lesson_view(lesson, variant_key(user.id if user else None)),
         problems=[Problem.of(p, settings.lessons_dir) for p in problems],
         answering=True,
         state=state,

@@ -1,69 +1,38 @@
-"""HTML pages for answering and scores: quiz and dilemma forms posted without JavaScript,
-"My progress", and the instructor's class overview."""
+"""HTML pages for answering a question without JavaScript, the fragment the enhanced form
+swaps in, and "My progress"."""
 
 from __future__ import annotations
 
-from typing import Annotated
-from urllib.parse import quote
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse, Response
 
-from fastapi import APIRouter, Depends, Request, status
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
-
-from app.content.schema import Question
-from app.quiz import attempts as scores
-from app.quiz.grading import MalformedAnswer
-from app.quiz.results import (
-    FormValues,
-    LessonProgressOut,
-    answer_from_form,
-    answer_question,
-    lesson_stats,
-    personal_question,
-    respond_to_dilemma,
-)
-from app.routes.quiz_api import OUT_OF_ATTEMPTS, DilemmaDep, QuestionDep
+from app.quiz.attempts import answer_question
+from app.quiz.errors import MalformedAnswer, OutOfAttempts
+from app.quiz.progress import progress, quiz_summary, status_after
+from app.quiz.variants import variant_key
+from app.quiz.views import answer_from_form, question_view
 from app.web.deps import (
+    CurrentUser,
+    FormDep,
+    FormValues,
     LessonDep,
     LessonsDep,
     OptionalUser,
+    QuestionDep,
     SessionDep,
-    SettingsDep,
     TemplatesDep,
+    get_optional_user,
 )
-from app.web.pages import (
-    AttemptPage,
-    DilemmaPage,
-    ErrorPage,
-    InstructorPage,
-    Problem,
-    ProgressPage,
-)
+from app.web.fragments import wants_fragment
+from app.web.pages import AttemptPage, ProgressPage
 
-router = APIRouter(include_in_schema=False)
-
-
-async def form_values(request: Request) -> dict[str, list[str]]:
-    """Return the posted form, every field as a list of its string values."""
-    form = await request.form()
-    return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
-
-
-FormDep = Annotated[FormValues, Depends(form_values)]
-
-
-def _login_first(request: Request) -> Response:
-    target = quote(request.url.path)
-    return RedirectResponse(f"/login?next={target}", status_code=status.HTTP_303_SEE_OTHER)
+router = APIRouter(include_in_schema=False, dependencies=[Depends(get_optional_user)])
 
 
 def _guest_try(form: FormValues) -> int:
     """Return a guest's try number as their form posts it (1 when absent or garbled)."""
     raw = next(iter(form.get("guest_try", [])), "")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 1000 else 1
-
-
-def _position(lesson_questions: tuple[Question, ...], question: Question) -> int:
-    return next(i for i, q in enumerate(lesson_questions, 1) if q.id == question.id)
 
 
 @router.post("/lessons/{slug}/quiz/{question_id}", response_class=HTMLResponse)
@@ -75,94 +44,59 @@ def answer_form(
     user: OptionalUser,
     session: SessionDep,
     templates: TemplatesDep,
-) -> HTMLResponse:
-    key = scores.variant_key(user.id if user else None)
+) -> Response:
+    user_id = user.id if user else None
     guest_try = _guest_try(form)
-    result, error, code = None, "", status.HTTP_200_OK
-    try:
-        raw = answer_from_form(question, form)
-        result = answer_question(
-            session, user=user, lesson_slug=lesson.slug, question=question, raw=raw,
-            guest_try=guest_try,
-        )  # fmt: skip
-    except MalformedAnswer as exc:
-        error, code = str(exc), status.HTTP_422_UNPROCESSABLE_CONTENT
-    except scores.OutOfAttempts:
-        error, code = OUT_OF_ATTEMPTS, status.HTTP_409_CONFLICT
     page = AttemptPage(
         lesson_slug=lesson.slug,
         lesson_title=lesson.title,
-        question=personal_question(question, key),
-        number=_position(lesson.questions, question),
-        result=result,
-        error=error,
-        can_retry=code != status.HTTP_409_CONFLICT and not (result and result.finished),
-        guest_try=guest_try + 1 if result else guest_try,
+        question=question_view(question, variant_key(user_id)),
+        number=lesson.questions.index(question) + 1,
+        result=None,
+        guest_try=guest_try,
     )
-    return templates.TemplateResponse(request, "quiz/result.html", {"page": page},
-                                      status_code=code)  # fmt: skip
-
-
-@router.post("/lessons/{slug}/dilemmas/{dilemma_id}", response_class=HTMLResponse)
-def dilemma_form(
-    request: Request,
-    lesson: LessonDep,
-    dilemma: DilemmaDep,
-    form: FormDep,
-    user: OptionalUser,
-    session: SessionDep,
-    templates: TemplatesDep,
-) -> HTMLResponse:
-    choice = next(iter(form.get("choice", [])), "")
-    reason = next(iter(form.get("reason", [])), "")
     try:
-        result = respond_to_dilemma(
-            session, user=user, lesson_slug=lesson.slug, dilemma=dilemma,
-            choice=choice, reason=reason,
-        )  # fmt: skip
-    except ValueError as exc:
+        raw = answer_from_form(question, form)
+        result = answer_question(
+            session,
+            user_id=user_id,
+            lesson_slug=lesson.slug,
+            question=question,
+            raw=raw,
+            guest_try=guest_try,
+        )
+    except (MalformedAnswer, OutOfAttempts) as exc:
+        if wants_fragment(request):
+            raise  # the enhanced form shows the message in place (app/web/errors.py)
+        page = page.refused(str(exc), can_retry=not isinstance(exc, OutOfAttempts))
         return templates.TemplateResponse(
-            request, "error.html",
-            {"page": _error(422, "Bad request", str(exc))}, status_code=422,
-        )  # fmt: skip
-    page = DilemmaPage(lesson_slug=lesson.slug, lesson_title=lesson.title, result=result)
-    return templates.TemplateResponse(request, "quiz/dilemma.html", {"page": page})
-
-
-def _error(status_code: int, title: str, message: str) -> ErrorPage:
-    return ErrorPage(status=status_code, title=title, message=message)
+            request, "quiz/result.html", {"page": page}, status_code=exc.status
+        )
+    page = page.answered(result)
+    if wants_fragment(request):
+        current = status_after(
+            session,
+            user_id=user_id,
+            lesson_slug=lesson.slug,
+            question=question,
+            result=result,
+            raw=raw,
+            guest_try=guest_try,
+        )
+        summary = quiz_summary(session, user_id=user_id, lesson=lesson) if user_id else None
+        return templates.TemplateResponse(
+            request, "quiz/_answered.html", {"page": page, "status": current, "summary": summary}
+        )
+    return templates.TemplateResponse(request, "quiz/result.html", {"page": page})
 
 
 @router.get("/me/progress", response_class=HTMLResponse)
 def progress_page(
     request: Request,
-    user: OptionalUser,
+    user: CurrentUser,
     lessons: LessonsDep,
     session: SessionDep,
     templates: TemplatesDep,
-) -> Response:
-    if user is None:
-        return _login_first(request)
-    found = scores.progress(session, user_id=user.id, lessons=lessons.ordered())
-    page = ProgressPage(lessons=[LessonProgressOut.of(p) for p in found])
+) -> HTMLResponse:
+    page = ProgressPage(lessons=progress(session, user_id=user.id, lessons=lessons.ordered()))
     return templates.TemplateResponse(request, "me/progress.html", {"page": page})
-
-
-@router.get("/instructor", response_class=HTMLResponse)
-def instructor_page(
-    request: Request,
-    user: OptionalUser,
-    lessons: LessonsDep,
-    session: SessionDep,
-    settings: SettingsDep,
-    templates: TemplatesDep,
-) -> Response:
-    if user is None:
-        return _login_first(request)
-    if not user.is_instructor:
-        denied = _error(403, "Instructors only", "Only instructors can see the class overview.")
-        return templates.TemplateResponse(request, "error.html", {"page": denied}, status_code=403)
-    stats = [lesson_stats(session, lesson=lesson) for lesson in lessons.ordered()]
-    problems = [Problem.of(p, settings.lessons_dir) for p in lessons.all_problems()]
-    page = InstructorPage(lessons=stats, problems=problems)
-    return templates.TemplateResponse(request, "instructor/index.html", {"page": page})

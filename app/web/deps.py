@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from app.accounts.limits import LoginLimits, RegistrationLimits
+from app.accounts.sessions import account_for_token
 from app.accounts.users import Account
 from app.config import Settings
 from app.content.model import Lesson
+from app.content.schema import Dilemma, Question
 from app.content.store import Snapshot
 from app.db.database import Database
 from app.web.csrf import SAFE_METHODS
-from app.web.session import account_from_request
+from app.web.session import session_token
+from app.web.templating import VIEWER
+
+MAX_TOKEN = 128
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -49,6 +56,24 @@ def get_lesson(slug: str, lessons: LessonsDep) -> Lesson:
 LessonDep = Annotated[Lesson, Depends(get_lesson)]
 
 
+def get_question(lesson: LessonDep, question_id: str) -> Question:
+    question = lesson.question(question_id)
+    if question is None:
+        raise HTTPException(status_code=404, detail=f"No question called {question_id!r}.")
+    return question
+
+
+def get_dilemma(lesson: LessonDep, dilemma_id: str) -> Dilemma:
+    dilemma = lesson.dilemma(dilemma_id)
+    if dilemma is None:
+        raise HTTPException(status_code=404, detail=f"No dilemma called {dilemma_id!r}.")
+    return dilemma
+
+
+QuestionDep = Annotated[Question, Depends(get_question)]
+DilemmaDep = Annotated[Dilemma, Depends(get_dilemma)]
+
+
 # --- database and accounts ----------------------------------------------------------------------
 
 
@@ -63,7 +88,8 @@ DatabaseDep = Annotated[Database, Depends(get_database)]
 
 
 def get_session(request: Request, db: DatabaseDep) -> Iterator[Session]:
-    """Yield a DB session: GET requests read; others write (on SQLite, BEGIN IMMEDIATE)."""
+    """Yield the request's DB session: GET requests read; others write (on SQLite, BEGIN
+    IMMEDIATE). Every dependency of one request shares it."""
     with db.session(write=request.method not in SAFE_METHODS) as session:
         yield session
 
@@ -71,8 +97,14 @@ def get_session(request: Request, db: DatabaseDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session)]
 
 
-def get_optional_user(request: Request) -> Account | None:
-    return account_from_request(request)
+def get_optional_user(request: Request, session: SessionDep) -> Account | None:
+    """Return the logged-in account, or None; templates see it as `viewer`."""
+    token = session_token(request)
+    account = None
+    if token and len(token) <= MAX_TOKEN:
+        account = account_for_token(session, token=token)
+    setattr(request.state, VIEWER, account)
+    return account
 
 
 OptionalUser = Annotated[Account | None, Depends(get_optional_user)]
@@ -94,3 +126,41 @@ def get_instructor(user: CurrentUser) -> Account:
 
 
 Instructor = Annotated[Account, Depends(get_instructor)]
+
+
+def client_address(request: Request) -> str:
+    """Return the client's address (uvicorn's --proxy-headers makes it the real one)."""
+    return request.client.host if request.client else "unknown"
+
+
+ClientDep = Annotated[str, Depends(client_address)]
+
+
+def get_login_limits(settings: SettingsDep) -> LoginLimits:
+    return LoginLimits(
+        per_account=settings.login_limit_per_account,
+        per_client=settings.login_limit_per_client,
+        window=timedelta(seconds=settings.login_window_seconds),
+    )
+
+
+def get_registration_limits(settings: SettingsDep) -> RegistrationLimits:
+    return RegistrationLimits(
+        per_client=settings.register_limit_per_client,
+        window=timedelta(seconds=settings.register_window_seconds),
+    )
+
+
+LoginLimitsDep = Annotated[LoginLimits, Depends(get_login_limits)]
+RegistrationLimitsDep = Annotated[RegistrationLimits, Depends(get_registration_limits)]
+
+FormValues = Mapping[str, Sequence[str]]
+
+
+async def form_values(request: Request) -> dict[str, list[str]]:
+    """Return the posted form, every field as a list of its string values."""
+    form = await request.form()
+    return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
+
+
+FormDep = Annotated[FormValues, Depends(form_values)]

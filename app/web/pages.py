@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
 from app.content.errors import LessonProblem
-from app.lessons.views import LessonOut, LessonSummaryOut, QuestionOut
-from app.quiz.results import (
-    AttemptOut,
-    DilemmaResultOut,
-    LessonProgressOut,
-    LessonStateOut,
-    LessonStatsOut,
-)
+from app.dilemmas.responses import DilemmaOut, DilemmaResultOut
+from app.instructor.stats import LessonStatsOut
+from app.lessons.views import LessonOut, LessonStateOut, LessonSummaryOut
+from app.quiz.results import AttemptOut, LessonProgressOut
+from app.quiz.views import QuestionOut
 
 
 @dataclass(frozen=True)
@@ -55,13 +52,6 @@ class StatusPage:
     problems: list[Problem]
 
 
-@dataclass(frozen=True)
-class ErrorPage:
-    status: int
-    title: str
-    message: str
-
-
 # --- accounts and scores ----------------------------------------------------------------------
 
 
@@ -87,13 +77,23 @@ class AttemptPage:
     result: AttemptOut | None
     error: str = ""  # why the answer could not be graded (no try was used)
     can_retry: bool = True  # whether the form is shown again
-    guest_try: int = 1  # for a guest: the try the form posts next (counted here, not stored)
+    guest_try: int = 1  # for a guest: the try just posted (counted by the page, not stored)
+
+    def answered(self, result: AttemptOut) -> AttemptPage:
+        """Return the page after `result`; a guest's form posts the next try."""
+        return replace(
+            self, result=result, can_retry=not result.finished, guest_try=self.guest_try + 1
+        )
+
+    def refused(self, error: str, *, can_retry: bool) -> AttemptPage:
+        return replace(self, error=error, can_retry=can_retry)
 
 
 @dataclass(frozen=True)
 class DilemmaPage:
     lesson_slug: str
     lesson_title: str
+    dilemma: DilemmaOut
     result: DilemmaResultOut
 
 

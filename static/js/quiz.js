@@ -1,223 +1,78 @@
-// Quiz and dilemma forms, enhanced: answers go to the JSON API and the feedback appears in
-// place. Without JavaScript the same forms post to the server and show a result page.
+// Quiz and dilemma forms, enhanced: the form posts as it would without JavaScript, asking
+// for a fragment (app/web/fragments.py); the server renders the question or dilemma again
+// with the same template as the page, and it is swapped in. No template is re-written here.
+
+const FRAGMENT_HEADER = "X-Parade-Fragment";
 
 function csrfToken(form) {
   const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
-  return cookie ? cookie.slice("csrftoken=".length) : form.elements.csrf_token?.value ?? "";
+  return cookie ? cookie.slice("csrftoken=".length) : (form.elements.csrf_token?.value ?? "");
 }
 
-function el(tag, text, className) {
-  const node = document.createElement(tag);
-  if (text !== undefined) node.textContent = text;
-  if (className) node.className = className;
-  return node;
+// Parse the server's HTML into nodes (a <template> never runs scripts or loads images).
+function parse(html) {
+  const template = document.createElement("template");
+  template.innerHTML = html;
+  return template.content;
 }
 
-function list(items) {
-  const ul = el("ul");
-  for (const item of items) ul.append(el("li", item));
-  return ul;
-}
-
-async function post(url, form, body) {
-  const response = await fetch(url, {
+async function postForm(form) {
+  const body = new URLSearchParams(new FormData(form));
+  body.set("csrf_token", csrfToken(form));
+  const response = await fetch(form.action, {
     method: "POST",
     credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": csrfToken(form) },
-    body: JSON.stringify(body),
+    headers: { [FRAGMENT_HEADER]: "1", "X-CSRFToken": csrfToken(form) },
+    body,
   });
-  const data = await response.json().catch(() => ({}));
-  if (!response.ok) {
-    const detail = Array.isArray(data.detail) ? data.detail.map((d) => d.msg).join("; ") : data.detail;
-    throw new Error(detail || `The server answered ${response.status}.`);
-  }
-  return data;
+  return { ok: response.ok, status: response.status, html: await response.text() };
 }
 
-function showError(box, message) {
-  box.replaceChildren(el("p", message, "form-error"));
+// A refused answer (malformed, or no tries left) keeps the form and what was typed in it:
+// the server's message appears in the feedback box.
+function showError(form, html, status) {
+  const box = form.querySelector(".feedback");
+  const message = parse(html).querySelector(".form-error, main p");
+  const text = message?.textContent.trim() || `The server answered ${status}. Try again.`;
+  const p = document.createElement("p");
+  p.className = "form-error";
+  p.setAttribute("role", "alert");
+  p.textContent = text;
+  box.replaceChildren(p);
   box.className = "feedback shown";
 }
 
-// The answer in the shape the API expects (see app/quiz/grading.py); null with a message if incomplete.
-function answerOf(form) {
-  const data = new FormData(form);
-  const type = form.dataset.type;
-  if (type === "multiple" || type === "engine") return [data.getAll("answer"), null];
-  if (type === "ordering") {
-    const positions = [...data.entries()]
-      .filter(([name]) => name.startsWith("position-"))
-      .map(([name, value]) => [name.slice("position-".length), Number(value)]);
-    if (new Set(positions.map(([, p]) => p)).size !== positions.length) {
-      return [null, "Give each step a different position."];
-    }
-    return [positions.sort((a, b) => a[1] - b[1]).map(([id]) => id), null];
+// Replace the form by the server's rendering of it, and any element the fragment carries
+// with an id already on the page (the lesson's quiz totals); then focus the feedback.
+function swap(form, html) {
+  const fragment = parse(html);
+  const fresh = fragment.querySelector(`#${CSS.escape(form.id)}`);
+  if (!fresh) return false;
+  for (const extra of fragment.querySelectorAll("[id]")) {
+    if (extra === fresh || fresh.contains(extra)) continue;
+    document.getElementById(extra.id)?.replaceWith(extra);
   }
-  return [data.get("answer"), null];
+  form.replaceWith(fresh);
+  enhance(fresh);
+  fresh.querySelector(".feedback")?.focus();
+  return true;
 }
 
-function renderAttempt(box, form, r) {
-  const parts = [];
-  const verdict = el("p", null, "verdict");
-  verdict.append(el("strong", r.correct ? "Correct!" : "Not quite."));
-  if (r.saved) verdict.append(` You earned ${r.score.toFixed(2)} of 1 point on try ${r.attempt}.`);
-  parts.push(verdict);
-  for (const f of r.feedback) parts.push(el("p", f));
-  if (r.misconceptions.length) {
-    parts.push(el("p", `The idea behind this slip: ${r.misconceptions.join(" ")}`, "misconception"));
-  }
-  if (r.hints.length && !r.correct && !r.finished) { // hints are for the next try only
-    const hints = el("div", null, "hints");
-    hints.append(el("p", "Hints:"), list(r.hints));
-    parts.push(hints);
-  }
-  if (r.explanation) {
-    const explanation = el("div", null, "explanation");
-    if (r.solution) {
-      const answer = el("p");
-      answer.append(el("strong", "Answer: "), r.solution);
-      explanation.append(answer);
-    }
-    explanation.append(el("p", r.explanation));
-    parts.push(explanation);
-  }
-  if (r.notice) parts.push(el("p", r.notice, "notice"));
-  box.replaceChildren(...parts);
-  box.className = `feedback shown ${r.correct ? "correct" : "wrong"}`;
-  if (r.saved) showStatus(form, r);
-  else if (form.dataset.guest === "true") showGuestStatus(form, r);
-}
-
-// The same words as templates/quiz/_result.html's tries_text.
-function triesText(used, max, finished) {
-  const tries = `tr${max === 1 ? "y" : "ies"}`;
-  if (finished) return `Finished · used ${used} of ${max} ${tries}`;
-  if (used) return `Used ${used} of ${max} ${tries} · ${max - used} left`;
-  return `${max} ${tries}`;
-}
-
-// The same words as templates/quiz/_result.html's guest_tries_text.
-function guestTriesText(used, max, finished) {
-  const tail = "— log in to keep your score";
-  if (finished) return `Guest: finished (not counted) ${tail}`;
-  if (used) return `Guest: ${used} of ${max} tr${max === 1 ? "y" : "ies"} used (not counted) ${tail}`;
-  return `Guest: tries aren't counted ${tail}`;
-}
-
-// A guest's tries are counted here only (the server stores nothing): the next try's number
-// goes with the next answer, so hints and the explanation come as they would for a student.
-function showGuestStatus(form, r) {
-  const used = Number(form.dataset.guestTry ?? 1);
-  form.dataset.guestTry = used + 1;
-  if (form.elements.guest_try) form.elements.guest_try.value = used + 1;
-  form.dataset.state = r.correct ? "right" : r.finished ? "out" : "open";
-  form.querySelector(".attempts").textContent = guestTriesText(used, Number(form.dataset.maxAttempts), r.finished);
-  form.querySelector(".q-badge").textContent = r.correct ? "Answered right" : r.finished ? "Out of tries" : "In progress";
-  if (r.finished) {
-    form.querySelector("button[type=submit]")?.remove();
-    form.querySelector("fieldset").disabled = true;
-  }
-}
-
-function points(x) {
-  return String(Number(x.toFixed(2)));
-}
-
-// Keep the question's state line and the lesson's summary as the server would render them.
-function showStatus(form, r) {
-  const max = Number(form.dataset.maxAttempts);
-  const wasFinished = form.dataset.finished === "true";
-  const oldBest = Number(form.dataset.best ?? 0);
-  form.dataset.tries = r.attempt;
-  form.dataset.best = r.best_score;
-  form.dataset.finished = String(r.finished);
-  form.dataset.state = r.correct ? "right" : r.finished ? "out" : "open";
-  form.querySelector(".attempts").textContent = triesText(r.attempt, max, r.finished);
-  form.querySelector(".q-badge").textContent = r.correct ? "Answered right" : r.finished ? "Out of tries" : "In progress";
-  let score = form.querySelector(".q-score");
-  if (!score) {
-    score = el("span", null, "q-score");
-    form.querySelector(".q-actions").append(score);
-  }
-  score.replaceChildren("Score ", el("strong", r.best_score.toFixed(2)), " / 1");
-  if (r.finished) {
-    form.querySelector("button[type=submit]")?.remove();
-    form.querySelector("fieldset").disabled = true;
-  }
-  const summary = document.querySelector(".quiz-summary");
-  if (summary) {
-    const done = Number(summary.dataset.done) + (r.finished && !wasFinished ? 1 : 0);
-    const total = Number(summary.dataset.score) + r.best_score - oldBest;
-    summary.dataset.done = done;
-    summary.dataset.score = total;
-    summary.querySelector(".done").textContent = done;
-    summary.querySelector(".score").textContent = points(total);
-  }
-}
-
-function renderDilemma(box, r) {
-  const parts = [];
-  if (r.notice) parts.push(el("p", r.notice, "notice"));
-  const options = el("ul", null, "tradeoffs");
-  for (const o of r.options) {
-    const li = el("li", null, o.chosen ? "chosen" : "");
-    const title = el("h4", o.text);
-    if (o.chosen) title.append(" ", el("span", "your choice", "badge"));
-    li.append(title);
-    if (o.gains.length) li.append(el("p", "Gains:", "gains"), list(o.gains));
-    if (o.costs.length) li.append(el("p", "Costs:", "costs"), list(o.costs));
-    options.append(li);
-  }
-  parts.push(options);
-  if (r.reason) {
-    const reason = el("p", null, "your-reason");
-    reason.append(el("strong", "Your reason:"), ` ${r.reason}`);
-    parts.push(reason);
-  }
-  const commentary = el("div", null, "commentary");
-  commentary.append(el("h4", "An expert's view"), el("p", r.commentary));
-  parts.push(commentary);
-  box.replaceChildren(...parts);
-  box.className = "feedback shown";
-}
-
-for (const form of document.querySelectorAll("form.question")) {
-  form.dataset.enhanced = "true"; // answers now go to the JSON API (tests wait for this)
+function enhance(form) {
+  form.dataset.enhanced = "true"; // answers now come back as fragments (tests wait for this)
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
-    const box = form.querySelector(".feedback");
-    const [answer, problem] = answerOf(form);
-    if (problem) return showError(box, problem);
     const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    let finished = false;
+    if (button) button.disabled = true;
     try {
-      const url = `/api${new URL(form.action).pathname}/attempts`;
-      const body = form.dataset.guest === "true" ? { answer, guest_try: Number(form.dataset.guestTry ?? 1) } : { answer };
-      const result = await post(url, form, body);
-      renderAttempt(box, form, result);
-      finished = result.finished;
-    } catch (error) {
-      showError(box, error.message);
-    } finally {
-      if (!finished) button.disabled = false;
+      const { ok, status, html } = await postForm(form);
+      if (ok && swap(form, html)) return;
+      showError(form, html, status);
+    } catch {
+      showError(form, "", "no answer (are you offline?)");
     }
+    if (button) button.disabled = false;
   });
 }
 
-for (const form of document.querySelectorAll("form.dilemma")) {
-  form.dataset.enhanced = "true";
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const box = form.querySelector(".feedback");
-    const data = new FormData(form);
-    try {
-      const url = `/api${new URL(form.action).pathname}/responses`;
-      renderDilemma(box, await post(url, form, { choice: data.get("choice"), reason: data.get("reason") ?? "" }));
-      form.dataset.state = "answered";
-      form.querySelector("button[type=submit]").textContent = "Change my choice";
-    } catch (error) {
-      showError(box, error.message);
-    }
-  });
-}
+for (const form of document.querySelectorAll("form.question, form.dilemma")) enhance(form);

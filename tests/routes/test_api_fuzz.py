@@ -21,7 +21,7 @@ app = create_app(
         database_url=f"sqlite:///{_data / 'fuzz.db'}",
         watch_lessons=False,
         secret_key="fuzz-" + "x" * 32,
-    )  # fmt: skip
+    )
 )
 schema = schemathesis.openapi.from_asgi("/openapi.json", app).include(
     path_regex=r"^/(healthz|api/lessons(/\{slug\})?|api/engine/trace)$"
@@ -29,8 +29,11 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app).include(
 
 
 @schema.parametrize()
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])  # fmt: skip
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 def test_public_api_never_fails_with_a_server_error(case: schemathesis.Case) -> None:
     response = case.call()
     where = f"{case.method} {case.formatted_path}: {response.text[:300]}"

@@ -33,10 +33,22 @@ def test_lesson_shape(mini_client: TestClient) -> None:
     assert [s["id"] for s in body["sections"]] == ["answer", "how-it-works", "quiz", "dilemmas"]
     assert all(set(s) == {"id", "title", "html", "kind"} for s in body["sections"])
     q = {q["id"]: q for q in body["quiz"]}
-    assert set(q["memory"]) == {"id", "type", "prompt", "options", "unit", "max_attempts",
-                                "hint_count", "answer_size", "given"}  # fmt: skip
-    assert q["memory"]["options"] == [{"id": "hidden", "text": "The hidden state"},
-                                      {"id": "weights", "text": "The weights"}]  # fmt: skip
+    assert set(q["memory"]) == {
+        "id",
+        "type",
+        "type_label",
+        "prompt",
+        "options",
+        "unit",
+        "max_attempts",
+        "hint_count",
+        "answer_size",
+        "given",
+    }
+    assert q["memory"]["options"] == [
+        {"id": "hidden", "text": "The hidden state"},
+        {"id": "weights", "text": "The weights"},
+    ]
     assert q["memory"]["hint_count"] == 1
     assert q["tf"]["options"] == [{"id": "true", "text": "True"}, {"id": "false", "text": "False"}]
     assert q["params"]["options"] == []
@@ -71,8 +83,20 @@ def test_openapi_documents_the_lesson_api(client: TestClient) -> None:
     assert client.get("/docs").status_code == 200
 
 
-SECRET_KEYS = {"feedback", "misconception", "explanation", "hints", "commentary", "tradeoffs",
-               "gains", "costs", "correct", "answer", "accept", "mistakes"}  # fmt: skip
+SECRET_KEYS = {
+    "feedback",
+    "misconception",
+    "explanation",
+    "hints",
+    "commentary",
+    "tradeoffs",
+    "gains",
+    "costs",
+    "correct",
+    "answer",
+    "accept",
+    "mistakes",
+}
 
 
 def _secrets(value: Any, key: str = "") -> list[str]:

@@ -18,9 +18,10 @@ from app.main import create_app
 
 def login(client: TestClient, username: str, password: str = PASSWORD) -> int:
     response = client.post(
-        "/api/auth/login", json={"username": username, "password": password},
+        "/api/auth/login",
+        json={"username": username, "password": password},
         headers=csrf(client),
-    )  # fmt: skip
+    )
     return response.status_code
 
 
@@ -36,9 +37,10 @@ def test_register_logs_in_and_me_says_who(quiz_client: TestClient) -> None:
 
 def test_session_cookie_flags(quiz_client: TestClient) -> None:
     response = quiz_client.post(
-        "/api/auth/register", json={"username": "ada", "password": PASSWORD},
+        "/api/auth/register",
+        json={"username": "ada", "password": PASSWORD},
         headers=csrf(quiz_client),
-    )  # fmt: skip
+    )
     cookie = session_cookie_header(response.headers.get_list("set-cookie")).lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and "path=/" in cookie
     assert "secure" not in cookie  # plain http here
@@ -47,9 +49,10 @@ def test_session_cookie_flags(quiz_client: TestClient) -> None:
 def test_session_cookie_is_secure_over_https(db_settings: Settings) -> None:
     with TestClient(create_app(db_settings), base_url="https://testserver") as client:
         response = client.post(
-            "/api/auth/register", json={"username": "ada", "password": PASSWORD},
+            "/api/auth/register",
+            json={"username": "ada", "password": PASSWORD},
             headers=csrf(client),
-        )  # fmt: skip
+        )
         assert "secure" in session_cookie_header(response.headers.get_list("set-cookie")).lower()
 
 
@@ -83,9 +86,10 @@ def test_register_refuses_bad_input(
     quiz_client: TestClient, username: str, password: str, status: int
 ) -> None:
     response = quiz_client.post(
-        "/api/auth/register", json={"username": username, "password": password},
+        "/api/auth/register",
+        json={"username": username, "password": password},
         headers=csrf(quiz_client),
-    )  # fmt: skip
+    )
     assert response.status_code == status
     assert isinstance(response.json()["detail"], str)
     assert quiz_client.get("/api/me").status_code == 401
@@ -95,9 +99,10 @@ def test_register_reports_a_bad_username_and_a_short_password_together(
     quiz_client: TestClient,
 ) -> None:
     response = quiz_client.post(
-        "/api/auth/register", json={"username": "a b", "password": "short"},
+        "/api/auth/register",
+        json={"username": "a b", "password": "short"},
         headers=csrf(quiz_client),
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert "Usernames are 3 to 32 characters" in detail
@@ -109,9 +114,10 @@ def test_register_with_empty_fields_says_why_in_words(
     quiz_client: TestClient, username: str, password: str
 ) -> None:
     response = quiz_client.post(
-        "/api/auth/register", json={"username": username, "password": password},
+        "/api/auth/register",
+        json={"username": username, "password": password},
         headers=csrf(quiz_client),
-    )  # fmt: skip
+    )
     assert response.status_code == 422
     detail = response.json()["detail"]
     assert isinstance(detail, str)
@@ -129,9 +135,10 @@ def test_long_passwords_are_not_truncated(quiz_client: TestClient) -> None:
 def test_username_taken_is_409(quiz_client: TestClient) -> None:
     register(quiz_client, "ada")
     response = quiz_client.post(
-        "/api/auth/register", json={"username": "ADA", "password": PASSWORD},
+        "/api/auth/register",
+        json={"username": "ADA", "password": PASSWORD},
         headers=csrf(quiz_client),
-    )  # fmt: skip
+    )
     assert response.status_code == 409
 
 
@@ -162,10 +169,16 @@ def test_login_rotates_the_token_and_logout_kills_a_copied_cookie(
 def test_wrong_password_and_unknown_user_look_the_same(quiz_client: TestClient) -> None:
     register(quiz_client, "ada")
     quiz_client.post("/api/auth/logout", headers=csrf(quiz_client))
-    wrong = quiz_client.post("/api/auth/login", json={"username": "ada", "password": "nope" * 3},
-                             headers=csrf(quiz_client))  # fmt: skip
-    unknown = quiz_client.post("/api/auth/login", json={"username": "bob", "password": "nope" * 3},
-                               headers=csrf(quiz_client))  # fmt: skip
+    wrong = quiz_client.post(
+        "/api/auth/login",
+        json={"username": "ada", "password": "nope" * 3},
+        headers=csrf(quiz_client),
+    )
+    unknown = quiz_client.post(
+        "/api/auth/login",
+        json={"username": "bob", "password": "nope" * 3},
+        headers=csrf(quiz_client),
+    )
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json() == unknown.json()
 
@@ -176,9 +189,10 @@ def test_login_limit_per_account(quiz_client: TestClient, db_settings: Settings)
     for _ in range(limit):
         assert login(quiz_client, "ada", "wrong password") == 401
     response = quiz_client.post(
-        "/api/auth/login", json={"username": "ada", "password": PASSWORD},
+        "/api/auth/login",
+        json={"username": "ada", "password": PASSWORD},
         headers=csrf(quiz_client),
-    )  # fmt: skip
+    )
     assert response.status_code == 429, "even the right password waits out the limit"
     assert int(response.headers["retry-after"]) > 0
     assert login(quiz_client, "other-user", "whatever pass") == 401, "other accounts unaffected"
@@ -244,10 +258,14 @@ def test_html_register_login_logout(quiz_client: TestClient) -> None:
     token = form_token(quiz_client, "/register")
     response = quiz_client.post(
         "/register",
-        data={"username": "ada", "password": PASSWORD, "csrf_token": token,
-              "next": "/lessons/quizzy"},
+        data={
+            "username": "ada",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "/lessons/quizzy",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303
     assert response.headers["location"] == "/lessons/quizzy"
     soup = BeautifulSoup(quiz_client.get("/").text, "html.parser")
@@ -262,16 +280,22 @@ def test_html_register_login_logout(quiz_client: TestClient) -> None:
     assert quiz_client.get("/api/me").status_code == 401
 
     token = form_token(quiz_client, "/login")
-    bad = quiz_client.post("/login", data={"username": "ada", "password": "wrong password",
-                                           "csrf_token": token})  # fmt: skip
+    bad = quiz_client.post(
+        "/login", data={"username": "ada", "password": "wrong password", "csrf_token": token}
+    )
     assert bad.status_code == 401
     error = BeautifulSoup(bad.text, "html.parser").select_one(".form-error")
     assert error is not None and "Wrong username or password" in error.text
     good = quiz_client.post(
-        "/login", data={"username": "ada", "password": PASSWORD, "csrf_token": token,
-                        "next": "https://evil.example/"},
+        "/login",
+        data={
+            "username": "ada",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "https://evil.example/",
+        },
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert good.status_code == 303 and good.headers["location"] == "/", "no open redirect"
 
 

@@ -115,8 +115,9 @@ def test_a_guest_without_javascript_counts_tries_in_the_form(quiz_client: TestCl
     assert result is not None and result.select_one(".explanation") is None
     assert [li.text for li in result.select(".hints li")] == ["SECRET-hint-1"]
 
-    last = BeautifulSoup(quiz_client.post(action, data=data | {"guest_try": "3"}).text,
-                         "html.parser")  # fmt: skip
+    last = BeautifulSoup(
+        quiz_client.post(action, data=data | {"guest_try": "3"}).text, "html.parser"
+    )
     explanation = last.select_one(".attempt-result .explanation")
     assert explanation is not None and "SECRET-single-explanation" in explanation.text
     assert last.select_one("form.question") is None, "finished: no form to post again"

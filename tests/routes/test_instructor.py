@@ -93,13 +93,17 @@ def test_class_overview_shows_wrong_answers_with_misconceptions_and_choice_split
     ]
     engine = stats["h1"]["common_wrong"]
     assert engine[0]["count"] == 2 and engine[0]["answer"].startswith("Forgetting the tanh")
-    assert engine[1] == {"answer": "A value that matches no common slip", "count": 1,
-                         "misconceptions": []}  # fmt: skip
+    assert engine[1] == {
+        "answer": "A value that matches no common slip",
+        "count": 1,
+        "misconceptions": [],
+    }
     (dilemma,) = lesson["dilemmas"]
     assert dilemma["students"] == 4
     assert [(c["text"], c["count"], c["percent"]) for c in dilemma["choices"]] == [
-        ("A plain RNN", 1, 25.0), ("An LSTM", 3, 75.0)
-    ]  # fmt: skip
+        ("A plain RNN", 1, 25.0),
+        ("An LSTM", 3, 75.0),
+    ]
 
     soup = BeautifulSoup(teacher.get("/instructor").text, "html.parser")
     row = soup.select_one("#stats-quizzy tr[data-question=single]")

@@ -18,7 +18,8 @@ from app.config import Settings
 from app.content.schema import QuizFile
 from app.main import create_app
 from app.quiz.grading import parse_answer
-from app.quiz.results import answer_from_form, form_of_answer
+from app.quiz.kinds import kind_of
+from app.quiz.views import answer_from_form
 
 
 def lesson_page(client: TestClient) -> BeautifulSoup:
@@ -41,9 +42,10 @@ def text(tag: Tag, selector: str) -> str:
 
 def respond(client: TestClient, choice: str, reason: str) -> None:
     response = client.post(
-        "/api/lessons/quizzy/dilemmas/phone/responses", json={"choice": choice, "reason": reason},
+        "/api/lessons/quizzy/dilemmas/phone/responses",
+        json={"choice": choice, "reason": reason},
         headers=csrf(client),
-    )  # fmt: skip
+    )
     assert response.status_code == 200
 
 
@@ -52,7 +54,7 @@ def h1_from_page(soup: BeautifulSoup) -> list[float]:
     m = {
         str(t.caption.text): np.array(
             [[float(td.text) for td in tr.select("td")] for tr in t.select("tr")]
-        )  # fmt: skip
+        )
         for t in form(soup, "h1").select("table.matrix")
         if t.caption is not None
     }
@@ -257,6 +259,6 @@ def test_form_of_answer_posts_back_the_same_answer(qid: str) -> None:
     question = next(q for q in quiz.questions if q.id == qid)
     raw = RIGHT_ANSWERS.get(qid, [0.125, -0.75])
     answer = parse_answer(question, raw)
-    assert parse_answer(question, answer_from_form(question, form_of_answer(question, answer))) == (
-        answer
-    )
+    assert parse_answer(
+        question, answer_from_form(question, kind_of(question).to_form(question, answer))
+    ) == (answer)

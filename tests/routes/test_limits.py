@@ -25,17 +25,19 @@ THREADS = 16
 
 def sign_up(client: TestClient, username: str, password: str = PASSWORD) -> int:
     response = client.post(
-        "/api/auth/register", json={"username": username, "password": password},
+        "/api/auth/register",
+        json={"username": username, "password": password},
         headers=csrf(client),
-    )  # fmt: skip
+    )
     return response.status_code
 
 
 def login(client: TestClient, username: str, password: str) -> int:
     response = client.post(
-        "/api/auth/login", json={"username": username, "password": password},
+        "/api/auth/login",
+        json={"username": username, "password": password},
         headers=csrf(client),
-    )  # fmt: skip
+    )
     return response.status_code
 
 
@@ -66,9 +68,10 @@ def test_sign_ups_are_limited_per_client_address(db_settings: Settings) -> None:
         here = client_at(app, "10.0.0.1")
         assert [sign_up(here, f"user{i}") for i in range(3)] == [201, 201, 201]
         refused = here.post(
-            "/api/auth/register", json={"username": "user3", "password": PASSWORD},
+            "/api/auth/register",
+            json={"username": "user3", "password": PASSWORD},
             headers=csrf(here),
-        )  # fmt: skip
+        )
         assert refused.status_code == 429
         assert 0 < int(refused.headers["retry-after"]) <= db_settings.register_window_seconds
         assert "Wait" in refused.json()["detail"]

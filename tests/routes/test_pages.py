@@ -50,7 +50,11 @@ def test_lesson_page_shows_every_section_in_order(mini_client: TestClient) -> No
     sections = soup.select("main article > section")
     assert [s["id"] for s in sections] == ["answer", "how-it-works", "quiz", "dilemmas"]
     assert [s.find("h2").get_text() for s in sections] == [
-        "The answer", "How it works", "Check yourself", "Dilemmas"]  # fmt: skip
+        "The answer",
+        "How it works",
+        "Check yourself",
+        "Dilemmas",
+    ]
     toc = [a["href"] for a in soup.select("nav.toc a")]
     assert toc == ["#answer", "#how-it-works", "#quiz", "#dilemmas"]
     assert sections[0].find("math") is not None
@@ -74,7 +78,9 @@ def test_quiz_questions_are_visible_with_their_options(mini_client: TestClient) 
     dilemma = soup.select_one("#dilemmas form.dilemma")
     assert dilemma.find("h3").get_text() == "Reviews on a phone"
     assert [r["value"] for r in dilemma.find_all("input", attrs={"type": "radio"})] == [
-        "rnn", "lstm"]  # fmt: skip
+        "rnn",
+        "lstm",
+    ]
     assert dilemma.find("textarea", attrs={"name": "reason"}) is not None
 
 

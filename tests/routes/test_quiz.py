@@ -94,10 +94,18 @@ def test_answered_right_is_finished(quiz_client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     ("qid", "bad"),
-    [("single", "nope"), ("multi", "input"), ("num", "lots"), ("num", "6,40,0"),
-     ("order", ["project"]), ("word", ""), ("tf", "maybe"), ("h1", [1.0]),
-     ("h1", ["0.1", "0.2.3"])],
-)  # fmt: skip
+    [
+        ("single", "nope"),
+        ("multi", "input"),
+        ("num", "lots"),
+        ("num", "6,40,0"),
+        ("order", ["project"]),
+        ("word", ""),
+        ("tf", "maybe"),
+        ("h1", [1.0]),
+        ("h1", ["0.1", "0.2.3"]),
+    ],
+)
 def test_malformed_answer_is_422_and_uses_no_try(
     quiz_client: TestClient, db_settings: Settings, qid: str, bad: object
 ) -> None:
@@ -127,15 +135,20 @@ def test_a_malformed_engine_answer_names_the_field(quiz_client: TestClient) -> N
 
 
 def test_missing_answer_field_is_422(quiz_client: TestClient) -> None:
-    response = quiz_client.post("/api/lessons/quizzy/quiz/single/attempts", json={},
-                                headers=csrf(quiz_client))  # fmt: skip
+    response = quiz_client.post(
+        "/api/lessons/quizzy/quiz/single/attempts", json={}, headers=csrf(quiz_client)
+    )
     assert response.status_code == 422
 
 
 def test_unknown_lesson_or_question_is_404(quiz_client: TestClient) -> None:
     h = csrf(quiz_client)
-    assert quiz_client.post("/api/lessons/nope/quiz/single/attempts", json={"answer": 1},
-                            headers=h).status_code == 404  # fmt: skip
+    assert (
+        quiz_client.post(
+            "/api/lessons/nope/quiz/single/attempts", json={"answer": 1}, headers=h
+        ).status_code
+        == 404
+    )
     assert attempt(quiz_client, "nope", 1).status_code == 404
 
 
@@ -244,16 +257,20 @@ def test_dilemma_response_returns_tradeoffs_and_commentary(
     register(quiz_client, "ada")
     response = quiz_client.post(
         "/api/lessons/quizzy/dilemmas/phone/responses",
-        json={"choice": "lstm", "reason": "Reviews are long."}, headers=csrf(quiz_client),
-    )  # fmt: skip
+        json={"choice": "lstm", "reason": "Reviews are long."},
+        headers=csrf(quiz_client),
+    )
     body = response.json()
     assert response.status_code == 200 and body["saved"]
     assert body["commentary"] == "SECRET-commentary"
     assert [o["chosen"] for o in body["options"]] == [False, True]
     assert body["options"][0]["costs"] == ["SECRET-cost-forgets"]
     assert count(db_settings, DilemmaResponse) == 1
-    bad = quiz_client.post("/api/lessons/quizzy/dilemmas/phone/responses",
-                           json={"choice": "gru"}, headers=csrf(quiz_client))  # fmt: skip
+    bad = quiz_client.post(
+        "/api/lessons/quizzy/dilemmas/phone/responses",
+        json={"choice": "gru"},
+        headers=csrf(quiz_client),
+    )
     assert bad.status_code == 422 and count(db_settings, DilemmaResponse) == 1
 
 
@@ -266,7 +283,7 @@ def test_dilemma_response_returns_tradeoffs_and_commentary(
         ({"choice": "gru"}, "Choose one of the options: rnn, lstm."),
         ({"choice": "rnn", "reason": "x" * 2001}, "Keep your reason to 2000 characters; yours"),
     ],
-)  # fmt: skip
+)
 def test_a_bad_dilemma_response_says_what_is_wrong(
     quiz_client: TestClient, db_settings: Settings, body: dict[str, object], says: str
 ) -> None:
@@ -353,8 +370,9 @@ def test_html_dilemma_form(quiz_client: TestClient) -> None:
     form = soup.select_one("form#d-phone")
     assert form is not None
     token = str(form.select_one("input[name=csrf_token]")["value"])  # type: ignore[index]
-    response = quiz_client.post(str(form["action"]), data={"csrf_token": token,
-                                "choice": "rnn", "reason": "small"})  # fmt: skip
+    response = quiz_client.post(
+        str(form["action"]), data={"csrf_token": token, "choice": "rnn", "reason": "small"}
+    )
     soup = BeautifulSoup(response.text, "html.parser")
     assert "SECRET-commentary" in soup.select_one(".commentary").text  # type: ignore[union-attr]
     assert "your choice" in soup.select_one(".tradeoffs li.chosen").text  # type: ignore[union-attr]

@@ -49,7 +49,7 @@ def numbers(soup: BeautifulSoup) -> dict[str, np.ndarray]:
     return {
         str(t.caption.text): np.array(
             [[float(td.text) for td in tr.select("td")] for tr in t.select("tr")]
-        )  # fmt: skip
+        )
         for t in engine_form(soup).select("table.matrix")
         if t.caption is not None
     }
@@ -62,9 +62,10 @@ def h1_by_hand(m: dict[str, np.ndarray], squash: bool = True) -> list[float]:
 
 def answer(client: TestClient, values: list[float]) -> dict[str, object]:
     response = client.post(
-        f"/api/lessons/rnn/quiz/{ENGINE_ID}/attempts", json={"answer": values},
+        f"/api/lessons/rnn/quiz/{ENGINE_ID}/attempts",
+        json={"answer": values},
         headers=csrf(client),
-    )  # fmt: skip
+    )
     assert response.status_code == 200, response.text
     body: dict[str, object] = response.json()
     return body

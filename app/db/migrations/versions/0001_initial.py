@@ -86,7 +86,7 @@ def upgrade() -> None:
             "question_version",
             "number",
             name="uq_attempts_try",
-        ),  # fmt: skip
+        ),
     )
     op.create_index("ix_attempts_user_id", "attempts", ["user_id"])
     op.create_index(

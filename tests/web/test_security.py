@@ -77,8 +77,13 @@ ROUTES: dict[tuple[str, str], Access] = {
 
 PATH_VALUES = {"slug": "quizzy", "question_id": "single", "dilemma_id": "phone"}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
-SESSION_DEPS = {deps.get_session, deps.get_optional_user, deps.get_current_user,
-                deps.get_instructor, deps.get_database}  # fmt: skip
+SESSION_DEPS = {
+    deps.get_session,
+    deps.get_optional_user,
+    deps.get_current_user,
+    deps.get_instructor,
+    deps.get_database,
+}
 
 
 def route_table(app: FastAPI) -> Iterator[tuple[str, str, Any]]:
@@ -192,8 +197,9 @@ def test_a_token_from_another_browser_is_refused(make_client: Callable[[], TestC
     ada, other = make_client(), make_client()
     register(ada, "ada")
     stolen = csrf(other)  # valid token, but not the one in ada's cookie
-    response = ada.post("/api/lessons/quizzy/quiz/single/attempts", json={"answer": "hidden"},
-                        headers=stolen)  # fmt: skip
+    response = ada.post(
+        "/api/lessons/quizzy/quiz/single/attempts", json={"answer": "hidden"}, headers=stolen
+    )
     assert response.status_code == 403
 
 
@@ -261,9 +267,13 @@ def test_no_secret_in_any_get_response_before_answering(
 
 def test_password_is_never_echoed(quiz_client: TestClient) -> None:
     response = quiz_client.post(
-        "/register", data={"username": "ada", "password": "12345678",
-                           "csrf_token": csrf(quiz_client)["X-CSRFToken"]},
-    )  # fmt: skip
+        "/register",
+        data={
+            "username": "ada",
+            "password": "12345678",
+            "csrf_token": csrf(quiz_client)["X-CSRFToken"],
+        },
+    )
     assert response.status_code == 422
     assert "12345678" not in response.text
     register(quiz_client, "bob")

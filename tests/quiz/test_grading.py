@@ -18,15 +18,15 @@ from app.content.schema import (
     SingleQuestion,
     TextQuestion,
 )
+from app.quiz.errors import MalformedAnswer
 from app.quiz.grading import (
-    MalformedAnswer,
-    engine_variant,
     grade,
     hints_unlocked,
     parse_answer,
     points_for_try,
     question_version,
 )
+from app.quiz.variants import engine_variant
 
 Q = TypeVar("Q", bound=BaseModel)
 

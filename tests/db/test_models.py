@@ -18,9 +18,15 @@ from app.db.models import Attempt, AuthSession, Base, User, utcnow
 
 def _attempt(user_id: int, number: int = 1) -> Attempt:
     return Attempt(
-        user_id=user_id, lesson_slug="l", question_id="q", question_version="v1",
-        number=number, answer="a", score=1.0, correct=True,
-    )  # fmt: skip
+        user_id=user_id,
+        lesson_slug="l",
+        question_id="q",
+        question_version="v1",
+        number=number,
+        answer="a",
+        score=1.0,
+        correct=True,
+    )
 
 
 def test_migrations_create_exactly_the_models(db: Database) -> None:
@@ -82,8 +88,12 @@ def test_deleting_a_user_deletes_their_sessions_and_attempts(db: Database) -> No
         user = User(username="ann", password_hash="x", role="student")
         s.add(user)
         s.flush()
-        s.add_all([_attempt(user.id), AuthSession(token_hash="h" * 64, user_id=user.id,
-                                                   expires_at=utcnow())])  # fmt: skip
+        s.add_all(
+            [
+                _attempt(user.id),
+                AuthSession(token_hash="h" * 64, user_id=user.id, expires_at=utcnow()),
+            ]
+        )
         s.commit()
         s.execute(delete(User).where(User.id == user.id))
         s.commit()

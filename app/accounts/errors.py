@@ -1,0 +1,43 @@
+"""The accounts' domain errors; `app/web/errors.py` turns them into responses."""
+
+from __future__ import annotations
+
+from app.db.ratelimit import RateLimited
+from app.errors import DomainError
+
+
+class UsernameTaken(DomainError):
+    status = 409
+
+    def __init__(self) -> None:
+        super().__init__("That username is taken; choose another.")
+
+
+class InvalidLogin(DomainError):
+    status = 401
+
+    def __init__(self) -> None:
+        super().__init__("Wrong username or password.")
+
+
+class InvalidRegistration(DomainError):
+    """The username or the password (or both) may not be used; `problems` maps each field to
+    a sentence saying why, and str() joins them."""
+
+    status = 422
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+class LoginLimited(RateLimited):
+    """Too many failed logins for the account or from the client."""
+
+    message = "Too many failed logins. Wait a few minutes and try again."
+
+
+class RegistrationLimited(RateLimited):
+    """Too many accounts created from the client."""
+
+    message = "Too many accounts were created from your network. Wait a while and try again."
