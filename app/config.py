@@ -68,6 +68,18 @@ class Settings(BaseSettings):
     register_window_seconds: int = Field(
         default=3600, ge=1, description="The window the sign-up limit counts over, in seconds."
     )
+    guest_limit_per_client: int = Field(
+        default=200,
+        ge=1,
+        description="Guests (answering without an account) started per client address in the "
+        "guest window. Each guest's tries are counted; a new guest gets new tries.",
+    )
+    guest_window_seconds: int = Field(
+        default=3600, ge=1, description="The window the guest limit counts over, in seconds."
+    )
+    guest_days: int = Field(
+        default=30, ge=1, le=365, description="Days a guest's tries are kept in their browser."
+    )
 
 
 @lru_cache

@@ -41,3 +41,12 @@ class RegistrationLimited(RateLimited):
     """Too many accounts created from the client."""
 
     message = "Too many accounts were created from your network. Wait a while and try again."
+
+
+class GuestLimited(RateLimited):
+    """Too many guests started from the client."""
+
+    message = (
+        "Too many guests answered from your network. Log in or register to go on, or wait a "
+        "while and try again."
+    )

@@ -8,12 +8,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session
 
-from app.accounts.errors import LoginLimited, RegistrationLimited
+from app.accounts.errors import GuestLimited, LoginLimited, RegistrationLimited
 from app.db.models import LoginFailure, RegistrationAttempt, utcnow
 from app.db.ratelimit import retry_after, serialize_on
+
+PURGE_AFTER = timedelta(days=7)
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,12 @@ class LoginLimits:
 
 @dataclass(frozen=True)
 class RegistrationLimits:
+    per_client: int
+    window: timedelta
+
+
+@dataclass(frozen=True)
+class GuestLimits:
     per_client: int
     window: timedelta
 
@@ -65,18 +73,54 @@ def count_registration(session: Session, *, client: str, limits: RegistrationLim
 
     Every attempt counts, refused ones too: each costs a password hash, and probing for
     taken usernames is what the limit is there to slow down."""
-    client = client[:64]
-    serialize_on(session, f"register-client:{client}")
+    _count_start(
+        session,
+        key=client[:64],
+        per_client=limits.per_client,
+        window=limits.window,
+        limited=RegistrationLimited,
+    )
+
+
+def count_guest_start(session: Session, *, client: str, limits: GuestLimits) -> None:
+    """Record a new guest started from `client`, or raise GuestLimited (each new guest gets
+    fresh tries, so starting guests without end would buy tries without end)."""
+    _count_start(
+        session,
+        key=f"guest:{client[:58]}",
+        per_client=limits.per_client,
+        window=limits.window,
+        limited=GuestLimited,
+    )
+
+
+def _count_start(
+    session: Session,
+    *,
+    key: str,
+    per_client: int,
+    window: timedelta,
+    limited: type[RegistrationLimited] | type[GuestLimited],
+) -> None:
+    """Count one start for `key` in the registration_attempts table, or raise `limited`."""
+    serialize_on(session, f"register-client:{key}")
     now = utcnow()
-    since = now - limits.window
+    since = now - window
     count, oldest = session.execute(
         select(func.count(), func.min(RegistrationAttempt.created_at)).where(
-            RegistrationAttempt.client == client, RegistrationAttempt.created_at > since
+            RegistrationAttempt.client == key, RegistrationAttempt.created_at > since
         )
     ).one()
-    if count >= limits.per_client:
+    if count >= per_client:
         session.rollback()
-        raise RegistrationLimited(retry_after(oldest, limits.window, now))
-    session.execute(delete(RegistrationAttempt).where(RegistrationAttempt.created_at <= since))
-    session.add(RegistrationAttempt(client=client, created_at=now))
+        raise limited(retry_after(oldest, window, now))
+    # Forget this key's old starts, and everyone's once no window can count them.
+    stale = RegistrationAttempt.created_at <= now - max(window, PURGE_AFTER)
+    session.execute(
+        delete(RegistrationAttempt).where(
+            RegistrationAttempt.created_at <= since,
+            or_(RegistrationAttempt.client == key, stale),
+        )
+    )
+    session.add(RegistrationAttempt(client=key, created_at=now))
     session.commit()

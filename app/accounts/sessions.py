@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app.accounts.passwords import new_session_token, token_digest
 from app.accounts.users import Account
-from app.db.models import AuthSession, User, utcnow
+from app.db.models import GUEST, AuthSession, User, utcnow
 
 
 def start_session(
@@ -49,6 +49,10 @@ def account_for_token(session: Session, *, token: str) -> Account | None:
     user = session.scalar(
         select(User)
         .join(AuthSession, AuthSession.user_id == User.id)
-        .where(AuthSession.token_hash == token_digest(token), AuthSession.expires_at > utcnow())
+        .where(
+            AuthSession.token_hash == token_digest(token),
+            AuthSession.expires_at > utcnow(),
+            User.role != GUEST,
+        )
     )
     return None if user is None else Account.of(user)

@@ -20,7 +20,7 @@ from app.accounts.passwords import (
     hash_password,
     verify_password,
 )
-from app.db.models import AuthSession, Role, User
+from app.db.models import GUEST, AuthSession, Role, User
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def set_password(session: Session, *, username: str, password: str) -> None:
 def check_credentials(session: Session, *, username: str, password: str) -> Account:
     """Return the account when the password is right; raise InvalidLogin otherwise."""
     name = username.strip().lower()
-    user = session.scalar(select(User).where(User.username == name))
+    user = session.scalar(select(User).where(User.username == name, User.role != GUEST))
     session.rollback()  # end the read before the slow hash check
     if user is None or len(password) > 1024:
         burn_verify_time(password[:1024])

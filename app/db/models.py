@@ -27,6 +27,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 Role = Literal["student", "instructor"]
 ROLES: tuple[Role, ...] = ("student", "instructor")
+GUEST = "guest"  # the role of a guest's row (app/accounts/guests.py); never an Account
 
 
 def utcnow() -> datetime:
@@ -67,7 +68,7 @@ class Base(DeclarativeBase):
 
 class User(Base):
     __tablename__ = "users"
-    __table_args__ = (CheckConstraint("role IN ('student', 'instructor')", name="role"),)
+    __table_args__ = (CheckConstraint("role IN ('student', 'instructor', 'guest')", name="role"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(32), unique=True)  # stored lowercased

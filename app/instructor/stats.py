@@ -1,4 +1,5 @@
-"""Class statistics for instructors: what the class got wrong, and how it argued.
+"""Class statistics for instructors: what the class got wrong, and how it argued. Guests'
+tries are counted for them but are no one's score: they are left out here.
 
 Every function takes the session first and the rest by keyword; each returns the models the
 JSON API serializes and the class overview renders.
@@ -17,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.content.model import Lesson
 from app.content.schema import Question
-from app.db.models import Attempt, DilemmaResponse
+from app.db.models import GUEST, Attempt, DilemmaResponse, User
 from app.quiz.errors import MalformedAnswer
 from app.quiz.grading import grade, parse_answer, question_version
 from app.quiz.kinds import kind_of
@@ -134,7 +135,9 @@ def question_stats(session: Session, *, lesson: Lesson) -> list[QuestionStatsOut
             Attempt.correct,
             Attempt.score,
             Attempt.answer,
-        ).where(Attempt.lesson_slug == lesson.slug)
+        )
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.lesson_slug == lesson.slug, User.role != GUEST)
     ).all()
     by_question: dict[tuple[str, str], list[Any]] = {}
     for r in rows:
@@ -171,7 +174,11 @@ def _percent(part: int, whole: int) -> float:
 
 def class_size(session: Session, *, lesson: Lesson) -> int:
     """Return how many students answered anything in `lesson`: a question or a dilemma."""
-    tried = select(Attempt.user_id).where(Attempt.lesson_slug == lesson.slug)
+    tried = (
+        select(Attempt.user_id)
+        .join(User, User.id == Attempt.user_id)
+        .where(Attempt.lesson_slug == lesson.slug, User.role != GUEST)
+    )
     responded = select(DilemmaResponse.user_id).where(DilemmaResponse.lesson_slug == lesson.slug)
     students = tried.union(responded).subquery()
     return session.scalar(select(func.count()).select_from(students)) or 0

@@ -8,13 +8,14 @@ from app.content.model import Lesson
 from app.dilemmas.responses import latest_results
 from app.lessons.views import LessonStateOut
 from app.quiz.progress import quiz_record
+from app.quiz.variants import Answerer
 
 
-def lesson_state(session: Session, *, user_id: int, lesson: Lesson) -> LessonStateOut:
-    """Return the student's statuses on every question and latest response per dilemma."""
-    quiz = quiz_record(session, user_id=user_id, lesson=lesson)
-    return LessonStateOut(
-        summary=quiz.summary,
-        questions=quiz.questions,
-        dilemmas=latest_results(session, user_id=user_id, lesson=lesson),
+def lesson_state(session: Session, *, answerer: Answerer, lesson: Lesson) -> LessonStateOut:
+    """Return the answerer's statuses on every question and their latest response to each
+    dilemma (a guest's responses are kept nowhere)."""
+    quiz = quiz_record(session, answerer=answerer, lesson=lesson)
+    dilemmas = (
+        {} if answerer.guest else latest_results(session, user_id=answerer.user_id, lesson=lesson)
     )
+    return LessonStateOut(summary=quiz.summary, questions=quiz.questions, dilemmas=dilemmas)

@@ -27,7 +27,7 @@ from app.quiz.grading import (
     question_version,
 )
 from app.quiz.results import GUEST_NOTICE, AttemptOut
-from app.quiz.variants import GUEST_KEY, variant_key
+from app.quiz.variants import Answerer
 
 SUBMIT_RETRIES = 5
 
@@ -83,9 +83,10 @@ def question_state(
 
 
 def attempt_result(
-    question: Question, g: Grade, before: QuestionState, *, saved: bool
+    question: Question, g: Grade, before: QuestionState, *, kept: bool
 ) -> AttemptOut:
-    """Return what the student is told about graded try number `before.tries + 1`."""
+    """Return what the answerer is told about graded try number `before.tries + 1`; `kept`
+    is False for a guest, whose tries are counted but whose score is kept for nobody."""
     number = before.tries + 1
     score = round(g.credit * points_for_try(question, number), 6)
     tries_left = 0 if g.correct else max(0, question.attempts - number)
@@ -93,43 +94,38 @@ def attempt_result(
     return AttemptOut(
         correct=g.correct,
         score=score,
-        feedback=g.feedback,
-        misconceptions=g.misconceptions,
+        feedback=g.feedback + (g.finished_feedback if finished else []),
+        misconceptions=g.misconceptions + (g.finished_misconceptions if finished else []),
         # Hints help with the next try: none after a right answer or once no try is left.
         hints=[] if finished else hints_unlocked(question, before.wrong_tries + 1),
-        attempts_left=tries_left if saved else None,
+        attempts_left=tries_left,
         finished=finished,
+        # The key and the explanation only once this answerer has finished the question.
         explanation=question.explanation if finished else None,
         solution=g.solution if finished else None,
-        saved=saved,
-        attempt=number if saved else None,
-        best_score=max(before.best, score) if saved else None,
-        notice=None if saved else GUEST_NOTICE,
+        saved=kept,
+        attempt=number,
+        best_score=max(before.best, score) if kept else None,
+        notice=None if kept else GUEST_NOTICE,
     )
 
 
-def try_as_guest(question: Question, raw_answer: object, *, number: int = 1) -> AttemptOut:
-    """Return the grade of a guest's answer, stored nowhere.
-
-    A guest's page counts their tries (`number`, from 1) and the try is graded as that one:
-    hints come after wrong tries and the explanation after the last, as for a student. A guest
-    who claims a later try only sees the explanation sooner, after answering, with no score at
-    stake; the engine question gives guests other numbers than any student's."""
-    g = grade(question, parse_answer(question, raw_answer), variant_key=GUEST_KEY)
-    earlier = max(0, min(number, question.attempts) - 1)
-    before = QuestionState(question, tries=earlier, wrong_tries=earlier)
-    return attempt_result(question, g, before, saved=False)
-
-
 def submit_attempt(
-    session: Session, *, user_id: int, lesson_slug: str, question: Question, raw_answer: object
+    session: Session,
+    *,
+    answerer: Answerer,
+    lesson_slug: str,
+    question: Question,
+    raw_answer: object,
 ) -> AttemptOut:
-    """Grade and store one try; raise MalformedAnswer (no try used) or OutOfAttempts.
+    """Grade and store one try of a student or a guest; raise MalformedAnswer (no try used)
+    or OutOfAttempts.
 
     Two racing submissions cannot both take the same try: (user, question, version, number)
     is unique, and the loser retries with the next number (or finds no tries left)."""
     answer = parse_answer(question, raw_answer)
-    g = grade(question, answer, variant_key=variant_key(user_id))
+    g = grade(question, answer, variant_key=answerer.variant)
+    user_id = answerer.user_id
     for _ in range(SUBMIT_RETRIES):
         before = question_state(
             session, user_id=user_id, lesson_slug=lesson_slug, question=question
@@ -137,7 +133,7 @@ def submit_attempt(
         if before.finished:
             session.rollback()
             raise OutOfAttempts
-        result = attempt_result(question, g, before, saved=True)
+        result = attempt_result(question, g, before, kept=not answerer.guest)
         session.add(
             Attempt(
                 user_id=user_id,
@@ -158,22 +154,3 @@ def submit_attempt(
             continue
         return result
     raise RuntimeError("could not store the attempt: too many concurrent submissions")
-
-
-def answer_question(
-    session: Session,
-    *,
-    user_id: int | None,
-    lesson_slug: str,
-    question: Question,
-    raw: object,
-    guest_try: int = 1,
-) -> AttemptOut:
-    """Return the grade of `raw`, stored for a logged-in student (`user_id`); raise
-    MalformedAnswer (no try used) or OutOfAttempts. `guest_try` is a guest's try number,
-    counted by their page."""
-    if user_id is None:
-        return try_as_guest(question, raw, number=guest_try)
-    return submit_attempt(
-        session, user_id=user_id, lesson_slug=lesson_slug, question=question, raw_answer=raw
-    )

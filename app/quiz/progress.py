@@ -17,13 +17,12 @@ from app.quiz.errors import MalformedAnswer
 from app.quiz.grading import grade, parse_answer, question_version
 from app.quiz.kinds import kind_of
 from app.quiz.results import (
-    AttemptOut,
     LessonProgressOut,
     QuestionProgressOut,
     QuestionStatusOut,
     QuizSummaryOut,
 )
-from app.quiz.variants import variant_key
+from app.quiz.variants import Answerer
 
 
 def question_progress(state: QuestionState) -> QuestionProgressOut:
@@ -86,7 +85,7 @@ class StoredRow(ScoredRow, Protocol):
 
 
 def question_status(
-    question: Question, rows: Sequence[StoredRow], user_id: int
+    question: Question, rows: Sequence[StoredRow], answerer: Answerer
 ) -> QuestionStatusOut:
     """Return where the student left off (`rows`: their tries, in order), regrading the last
     try so that its feedback follows the current wording of the question."""
@@ -108,8 +107,8 @@ def question_status(
         answer = parse_answer(question, last.answer)
     except MalformedAnswer:  # cannot happen while the version holds; show the state only
         return status
-    g = grade(question, answer, variant_key=variant_key(user_id))
-    result = attempt_result(question, g, state_of(question, earlier), saved=True)
+    g = grade(question, answer, variant_key=answerer.variant)
+    result = attempt_result(question, g, state_of(question, earlier), kept=not answerer.guest)
     filled = kind_of(question).to_form(question, answer)
     return status.model_copy(update={"last": result, "filled": filled})
 
@@ -123,8 +122,9 @@ class QuizRecord:
     progress: dict[str, QuestionProgressOut]
 
 
-def quiz_record(session: Session, *, user_id: int, lesson: Lesson) -> QuizRecord:
-    """Return where the student left off in `lesson`'s quiz (current versions)."""
+def quiz_record(session: Session, *, answerer: Answerer, lesson: Lesson) -> QuizRecord:
+    """Return where the answerer left off in `lesson`'s quiz (current versions)."""
+    user_id = answerer.user_id
     rows = session.execute(
         select(
             Attempt.question_id,
@@ -140,7 +140,7 @@ def quiz_record(session: Session, *, user_id: int, lesson: Lesson) -> QuizRecord
     for r in rows:
         by_question.setdefault((r.question_id, r.question_version), []).append(r)
     rows_of = {q.id: by_question.get((q.id, question_version(q)), []) for q in lesson.questions}
-    questions = {q.id: question_status(q, rows_of[q.id], user_id) for q in lesson.questions}
+    questions = {q.id: question_status(q, rows_of[q.id], answerer) for q in lesson.questions}
     progress = {q.id: question_progress(state_of(q, rows_of[q.id])) for q in lesson.questions}
     statuses = list(questions.values())
     summary = QuizSummaryOut(
@@ -153,45 +153,25 @@ def quiz_record(session: Session, *, user_id: int, lesson: Lesson) -> QuizRecord
 
 
 def status_after(
-    session: Session,
-    *,
-    user_id: int | None,
-    lesson_slug: str,
-    question: Question,
-    result: AttemptOut,
-    raw: object,
-    guest_try: int = 1,
+    session: Session, *, answerer: Answerer, lesson_slug: str, question: Question
 ) -> QuestionStatusOut:
-    """Return where the viewer stands right after `result`: a student's from the database,
-    a guest's from the try their page counted."""
-    if user_id is not None:
-        rows = session.execute(
-            select(Attempt.answer, Attempt.score, Attempt.correct)
-            .where(
-                Attempt.user_id == user_id,
-                Attempt.lesson_slug == lesson_slug,
-                Attempt.question_id == question.id,
-                Attempt.question_version == question_version(question),
-            )
-            .order_by(Attempt.number)
-        ).all()
-        return question_status(question, rows, user_id)
-    kind = kind_of(question)
-    return QuestionStatusOut(
-        tries=guest_try,
-        max_attempts=question.attempts,
-        attempts_left=0 if result.finished else max(0, question.attempts - guest_try),
-        best_score=result.score,
-        correct=result.correct,
-        finished=result.finished,
-        last=result,
-        filled=kind.to_form(question, parse_answer(question, raw)),
-    )
+    """Return where the answerer stands on `question`, e.g. right after answering it."""
+    rows = session.execute(
+        select(Attempt.answer, Attempt.score, Attempt.correct)
+        .where(
+            Attempt.user_id == answerer.user_id,
+            Attempt.lesson_slug == lesson_slug,
+            Attempt.question_id == question.id,
+            Attempt.question_version == question_version(question),
+        )
+        .order_by(Attempt.number)
+    ).all()
+    return question_status(question, rows, answerer)
 
 
-def quiz_summary(session: Session, *, user_id: int, lesson: Lesson) -> QuizSummaryOut:
-    """Return the student's totals in `lesson`'s quiz (current versions)."""
-    found = progress(session, user_id=user_id, lessons=[lesson])
+def quiz_summary(session: Session, *, answerer: Answerer, lesson: Lesson) -> QuizSummaryOut:
+    """Return the answerer's totals in `lesson`'s quiz (current versions)."""
+    found = progress(session, user_id=answerer.user_id, lessons=[lesson])
     if not found:
         return QuizSummaryOut(done=0, total=0, score=0.0, max_score=0)
     p = found[0]

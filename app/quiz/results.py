@@ -6,8 +6,8 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 GUEST_NOTICE = (
-    "You are not logged in: your answer was graded but not saved, and your tries are not "
-    "counted. Log in to keep your score."
+    "You are not logged in: your tries are counted in this browser, but no score is kept. "
+    "Log in to keep your score."
 )
 
 
@@ -19,13 +19,13 @@ class AttemptOut(BaseModel):
     feedback: list[str]
     misconceptions: list[str]
     hints: list[str]  # unlocked so far; empty once the question is finished
-    attempts_left: int | None  # None for guests: their tries are not counted
+    attempts_left: int
     finished: bool
     explanation: str | None  # only once the question is finished
     solution: str | None  # likewise
-    saved: bool
-    attempt: int | None  # the try's number, for a logged-in student
-    best_score: float | None
+    saved: bool  # kept in a student's score (False for a guest, whose tries still count)
+    attempt: int  # the try's number
+    best_score: float | None  # None for a guest
     notice: str | None = None
 
 

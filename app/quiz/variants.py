@@ -81,3 +81,16 @@ def engine_variant(question: EngineQuestion, variant_key: str) -> EngineVariant:
     if not x1.any():
         x1[0] = 1.0  # an all-zero input would leave W_ih out of the sum
     return EngineVariant(W_ih=W_ih, b_ih=b_ih, W_hh=W_hh, b_hh=b_hh, h0=h0, x1=x1)
+
+
+@dataclass(frozen=True)
+class Answerer:
+    """Who is answering: a student, or a guest (whose tries are counted under their own row
+    but who sees the numbers every guest shares and keeps no score)."""
+
+    user_id: int
+    guest: bool = False
+
+    @property
+    def variant(self) -> str:
+        return GUEST_KEY if self.guest else variant_key(self.user_id)

@@ -13,6 +13,7 @@ from app.web.deps import (
     LessonDep,
     LessonsDep,
     OptionalUser,
+    ReaderDep,
     SessionDep,
     SettingsDep,
     TemplatesDep,
@@ -41,13 +42,13 @@ def lesson_page(
     lesson: LessonDep,
     lessons: LessonsDep,
     user: OptionalUser,
+    reader: ReaderDep,
     session: SessionDep,
     settings: SettingsDep,
     templates: TemplatesDep,
 ) -> HTMLResponse:
     problems = lessons.problems_for(lesson) if user and user.is_instructor else []
-    # Guests' answers are stored nowhere: nothing to show.
-    state = lesson_state(session, user_id=user.id, lesson=lesson) if user else None
+    state = lesson_state(session, answerer=reader, lesson=lesson) if reader else None
     page = LessonPage(
         lesson=lesson_view(lesson, variant_key(user.id if user else None)),
         problems=[Problem.of(p, settings.lessons_dir) for p in problems],

@@ -4,34 +4,37 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
-from app.quiz.attempts import answer_question
+from app.quiz.attempts import submit_attempt
 from app.quiz.progress import progress, quiz_record
 from app.quiz.results import AttemptOut, LessonProgressOut, QuestionProgressOut
 from app.quiz.variants import variant_key
 from app.quiz.views import QuestionOut, question_view
-from app.web.deps import CurrentUser, LessonDep, LessonsDep, OptionalUser, QuestionDep, SessionDep
+from app.web.deps import (
+    AnswererDep,
+    CurrentUser,
+    LessonDep,
+    LessonsDep,
+    OptionalUser,
+    QuestionDep,
+    ReaderDep,
+    SessionDep,
+    SettingsDep,
+    remember_guest,
+)
 
 router = APIRouter(prefix="/api", tags=["quiz"])
 
 
 class AttemptIn(BaseModel):
     answer: Any = Field(description="Shape depends on the question type; see app/quiz/grading.py.")
-    guest_try: int | None = Field(
-        None,
-        ge=1,
-        le=1000,
-        description="Guests only (ignored when logged in): which try this is, from 1, as "
-        "counted by the page. Guests' tries are not stored; after the last one the answer "
-        "and explanation are shown.",
-    )
 
 
 class QuizItemOut(BaseModel):
     question: QuestionOut
-    progress: QuestionProgressOut | None  # None for guests
+    progress: QuestionProgressOut | None  # None before a first answer from a guest
     last: AttemptOut | None = None  # the grade of the student's last try, if any
 
 
@@ -40,13 +43,15 @@ class QuizItemOut(BaseModel):
     response_model=list[QuizItemOut],
     summary="The quiz as this student sees it: own numbers, tries used so far, last result",
 )
-def get_quiz(lesson: LessonDep, user: OptionalUser, session: SessionDep) -> list[QuizItemOut]:
+def get_quiz(
+    lesson: LessonDep, user: OptionalUser, reader: ReaderDep, session: SessionDep
+) -> list[QuizItemOut]:
     key = variant_key(user.id if user else None)
-    if user is None:
+    if reader is None:
         return [
             QuizItemOut(question=question_view(q, key), progress=None) for q in lesson.questions
         ]
-    record = quiz_record(session, user_id=user.id, lesson=lesson)
+    record = quiz_record(session, answerer=reader, lesson=lesson)
     return [
         QuizItemOut(
             question=question_view(q, key),
@@ -60,28 +65,34 @@ def get_quiz(lesson: LessonDep, user: OptionalUser, session: SessionDep) -> list
 @router.post(
     "/lessons/{slug}/quiz/{question_id}/attempts",
     response_model=AttemptOut,
-    summary="Answer a question: graded at once, stored when logged in",
+    summary="Answer a question: graded at once; tries are counted for students and guests "
+    "(a guest cookie), and the answer and explanation come only once the question is finished",
     responses={
         404: {"description": "No such lesson or question"},
         409: {"description": "No tries left, or already answered right"},
         422: {"description": "The answer does not fit the question (no try used)"},
+        429: {"description": "Too many guests started from this client"},
     },
 )
 def post_attempt(
     body: AttemptIn,
+    request: Request,
+    response: Response,
     lesson: LessonDep,
     question: QuestionDep,
-    user: OptionalUser,
+    answerer: AnswererDep,
     session: SessionDep,
+    settings: SettingsDep,
 ) -> AttemptOut:
-    return answer_question(
+    result = submit_attempt(
         session,
-        user_id=user.id if user else None,
+        answerer=answerer,
         lesson_slug=lesson.slug,
         question=question,
-        raw=body.answer,
-        guest_try=body.guest_try or 1,
+        raw_answer=body.answer,
     )
+    remember_guest(request, response, settings)
+    return result
 
 
 @router.get(

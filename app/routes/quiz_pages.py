@@ -6,33 +6,29 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
-from app.quiz.attempts import answer_question
+from app.quiz.attempts import submit_attempt
 from app.quiz.errors import MalformedAnswer, OutOfAttempts
 from app.quiz.progress import progress, quiz_summary, status_after
 from app.quiz.variants import variant_key
 from app.quiz.views import answer_from_form, question_view
 from app.web.deps import (
+    AnswererDep,
     CurrentUser,
     FormDep,
-    FormValues,
     LessonDep,
     LessonsDep,
     OptionalUser,
     QuestionDep,
     SessionDep,
+    SettingsDep,
     TemplatesDep,
     get_optional_user,
+    remember_guest,
 )
 from app.web.fragments import wants_fragment
 from app.web.pages import AttemptPage, ProgressPage
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(get_optional_user)])
-
-
-def _guest_try(form: FormValues) -> int:
-    """Return a guest's try number as their form posts it (1 when absent or garbled)."""
-    raw = next(iter(form.get("guest_try", [])), "")
-    return int(raw) if raw.isdigit() and 0 < int(raw) < 1000 else 1
 
 
 @router.post("/lessons/{slug}/quiz/{question_id}", response_class=HTMLResponse)
@@ -42,52 +38,42 @@ def answer_form(
     question: QuestionDep,
     form: FormDep,
     user: OptionalUser,
+    answerer: AnswererDep,
     session: SessionDep,
+    settings: SettingsDep,
     templates: TemplatesDep,
 ) -> Response:
-    user_id = user.id if user else None
-    guest_try = _guest_try(form)
     page = AttemptPage(
         lesson_slug=lesson.slug,
         lesson_title=lesson.title,
-        question=question_view(question, variant_key(user_id)),
+        question=question_view(question, variant_key(user.id if user else None)),
         number=lesson.questions.index(question) + 1,
         result=None,
-        guest_try=guest_try,
     )
     try:
         raw = answer_from_form(question, form)
-        result = answer_question(
-            session,
-            user_id=user_id,
-            lesson_slug=lesson.slug,
-            question=question,
-            raw=raw,
-            guest_try=guest_try,
+        result = submit_attempt(
+            session, answerer=answerer, lesson_slug=lesson.slug, question=question, raw_answer=raw
         )
     except (MalformedAnswer, OutOfAttempts) as exc:
         if wants_fragment(request):
             raise  # the enhanced form shows the message in place (app/web/errors.py)
         page = page.refused(str(exc), can_retry=not isinstance(exc, OutOfAttempts))
-        return templates.TemplateResponse(
+        response = templates.TemplateResponse(
             request, "quiz/result.html", {"page": page}, status_code=exc.status
         )
-    page = page.answered(result)
-    if wants_fragment(request):
-        current = status_after(
-            session,
-            user_id=user_id,
-            lesson_slug=lesson.slug,
-            question=question,
-            result=result,
-            raw=raw,
-            guest_try=guest_try,
+    else:
+        status = status_after(
+            session, answerer=answerer, lesson_slug=lesson.slug, question=question
         )
-        summary = quiz_summary(session, user_id=user_id, lesson=lesson) if user_id else None
-        return templates.TemplateResponse(
-            request, "quiz/_answered.html", {"page": page, "status": current, "summary": summary}
+        page = page.answered(result, status)
+        summary = (
+            None if answerer.guest else quiz_summary(session, answerer=answerer, lesson=lesson)
         )
-    return templates.TemplateResponse(request, "quiz/result.html", {"page": page})
+        template = "quiz/_answered.html" if wants_fragment(request) else "quiz/result.html"
+        response = templates.TemplateResponse(request, template, {"page": page, "summary": summary})
+    remember_guest(request, response, settings)
+    return response
 
 
 @router.get("/me/progress", response_class=HTMLResponse)

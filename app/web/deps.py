@@ -6,11 +6,12 @@ from collections.abc import Iterator, Mapping, Sequence
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request
+from fastapi import Depends, HTTPException, Request, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from app.accounts.limits import LoginLimits, RegistrationLimits
+from app.accounts.guests import guest_for_token, start_guest
+from app.accounts.limits import GuestLimits, LoginLimits, RegistrationLimits
 from app.accounts.sessions import account_for_token
 from app.accounts.users import Account
 from app.config import Settings
@@ -18,11 +19,13 @@ from app.content.model import Lesson
 from app.content.schema import Dilemma, Question
 from app.content.store import Snapshot
 from app.db.database import Database
+from app.quiz.variants import Answerer
 from app.web.csrf import SAFE_METHODS
-from app.web.session import session_token
+from app.web.session import guest_token, session_token, set_guest_cookie
 from app.web.templating import VIEWER
 
 MAX_TOKEN = 128
+NEW_GUEST_TOKEN = "parade_new_guest_token"  # request.state: a guest started by this request
 
 
 def get_app_settings(request: Request) -> Settings:
@@ -128,6 +131,27 @@ def get_instructor(user: CurrentUser) -> Account:
 Instructor = Annotated[Account, Depends(get_instructor)]
 
 
+def get_guest(request: Request, session: SessionDep) -> int | None:
+    """Return the user id of the guest whose cookie this is, or None."""
+    token = guest_token(request)
+    if not token or len(token) > MAX_TOKEN:
+        return None
+    return guest_for_token(session, token=token)
+
+
+GuestDep = Annotated[int | None, Depends(get_guest)]
+
+
+def get_reader(user: OptionalUser, guest: GuestDep) -> Answerer | None:
+    """Return whose answers a page shows: the student's, a returning guest's, or nobody's."""
+    if user is not None:
+        return Answerer(user.id)
+    return None if guest is None else Answerer(guest, guest=True)
+
+
+ReaderDep = Annotated[Answerer | None, Depends(get_reader)]
+
+
 def client_address(request: Request) -> str:
     """Return the client's address (uvicorn's --proxy-headers makes it the real one)."""
     return request.client.host if request.client else "unknown"
@@ -164,3 +188,38 @@ async def form_values(request: Request) -> dict[str, list[str]]:
 
 
 FormDep = Annotated[FormValues, Depends(form_values)]
+
+
+def get_guest_limits(settings: SettingsDep) -> GuestLimits:
+    return GuestLimits(
+        per_client=settings.guest_limit_per_client,
+        window=timedelta(seconds=settings.guest_window_seconds),
+    )
+
+
+def get_answerer(
+    request: Request,
+    reader: ReaderDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    client: ClientDep,
+) -> Answerer:
+    """Return who is answering; someone with neither a login nor a guest cookie becomes a new
+    guest, whose cookie the route sets with `remember_guest` (their tries are counted)."""
+    if reader is not None:
+        return reader
+    guest_id, token = start_guest(
+        session, client=client, limits=get_guest_limits(settings), days=settings.guest_days
+    )
+    setattr(request.state, NEW_GUEST_TOKEN, token)
+    return Answerer(guest_id, guest=True)
+
+
+AnswererDep = Annotated[Answerer, Depends(get_answerer)]
+
+
+def remember_guest(request: Request, response: Response, settings: Settings) -> None:
+    """Set the cookie of a guest that `get_answerer` started in this request, if any."""
+    token = getattr(request.state, NEW_GUEST_TOKEN, None)
+    if token:
+        set_guest_cookie(response, request, token, settings.guest_days)

@@ -10,7 +10,7 @@ from app.content.errors import LessonProblem
 from app.dilemmas.responses import DilemmaOut, DilemmaResultOut
 from app.instructor.stats import LessonStatsOut
 from app.lessons.views import LessonOut, LessonStateOut, LessonSummaryOut
-from app.quiz.results import AttemptOut, LessonProgressOut
+from app.quiz.results import AttemptOut, LessonProgressOut, QuestionStatusOut
 from app.quiz.views import QuestionOut
 
 
@@ -68,22 +68,20 @@ class AuthPage:
 
 @dataclass(frozen=True)
 class AttemptPage:
-    """The result of answering one question through the HTML form (no JavaScript)."""
+    """The result of answering one question through the HTML form (no JavaScript), and the
+    question as it now stands (the fragment that quiz.js swaps in shows the same)."""
 
     lesson_slug: str
     lesson_title: str
     question: QuestionOut
     number: int  # the question's position in the quiz, from 1
     result: AttemptOut | None
+    status: QuestionStatusOut | None = None  # where the answerer now stands
     error: str = ""  # why the answer could not be graded (no try was used)
     can_retry: bool = True  # whether the form is shown again
-    guest_try: int = 1  # for a guest: the try just posted (counted by the page, not stored)
 
-    def answered(self, result: AttemptOut) -> AttemptPage:
-        """Return the page after `result`; a guest's form posts the next try."""
-        return replace(
-            self, result=result, can_retry=not result.finished, guest_try=self.guest_try + 1
-        )
+    def answered(self, result: AttemptOut, status: QuestionStatusOut) -> AttemptPage:
+        return replace(self, result=result, status=status, can_retry=not result.finished)
 
     def refused(self, error: str, *, can_retry: bool) -> AttemptPage:
         return replace(self, error=error, can_retry=can_retry)

@@ -27,21 +27,44 @@ def test_a_guest_sees_hints_then_the_explanation_after_the_last_wrong_try(
     page.goto(f"{quiz_server}/lessons/quizzy")
     single = page.locator("form#q-single[data-enhanced]")  # quiz.js has loaded
     attempts = single.locator(".attempts")
-    expect(attempts).to_have_text("Guest: tries aren't counted — log in to keep your score")
+    expect(attempts).to_have_text("Guest: 3 tries — log in to keep your score")
     single.get_by_label("The weights").check()
     for used in (1, 2):
         single.get_by_role("button", name="Check answer").click()
         expect(attempts).to_have_text(
-            f"Guest: {used} of 3 tries used (not counted) — log in to keep your score"
+            f"Guest: used {used} of 3 tries · {3 - used} left — log in to keep your score"
         )
         expect(single.locator(".feedback .hints li")).to_have_count(used)
         expect(single.locator(".feedback")).not_to_contain_text("SECRET-single-explanation")
-    single.get_by_role("button", name="Check answer").click()
+        expect(single.locator(".feedback")).to_be_focused()  # the result, for screen readers
+    # The count is the server's: a reload shows the same tries used.
+    page.reload()
+    expect(attempts).to_have_text("Guest: used 2 of 3 tries · 1 left — log in to keep your score")
+    page.locator("form#q-single[data-enhanced]").get_by_role("button", name="Check answer").click()
     expect(single.locator(".feedback .explanation")).to_contain_text("SECRET-single-explanation")
     expect(single.locator(".feedback .hints")).to_have_count(0)
-    expect(attempts).to_have_text("Guest: finished (not counted) — log in to keep your score")
+    expect(attempts).to_have_text("Guest: finished · used 3 of 3 tries — log in to keep your score")
     expect(single.get_by_role("button", name="Check answer")).to_have_count(0)
     assert console_errors == []
+
+
+def test_a_dilemma_commits_in_place_and_a_malformed_answer_keeps_the_form(
+    page: Page, quiz_server: str, console_errors: list[str]
+) -> None:
+    page.goto(f"{quiz_server}/lessons/quizzy")
+    dilemma = page.locator("form#d-phone[data-enhanced]")
+    dilemma.get_by_label("An LSTM").check()
+    dilemma.get_by_role("button", name="Commit to this choice").click()
+    expect(dilemma.locator(".commentary")).to_contain_text("SECRET-commentary")
+    expect(dilemma.locator(".tradeoffs .chosen")).to_contain_text("An LSTM")
+    expect(dilemma.get_by_role("button", name="Change my choice")).to_be_visible()
+    number = page.locator("form#q-num[data-enhanced]")
+    number.get_by_label("Your answer").fill("lots")
+    number.get_by_role("button", name="Check answer").click()
+    expect(number.locator(".form-error")).to_contain_text("Write a number")
+    expect(number.get_by_label("Your answer")).to_have_value("lots")  # what was typed stays
+    # Chromium logs the refused answer's 422 itself; nothing else may be logged.
+    assert [e for e in console_errors if "status of 422" not in e] == []
 
 
 def test_register_answer_and_see_progress(
@@ -129,8 +152,8 @@ def test_quiz_works_without_javascript(
     order.get_by_label("Position of: Add the recurrent term").select_option("2")
     order.get_by_label("Position of: Apply tanh").select_option("3")
     order.get_by_role("button", name="Check answer").click()
-    expect(page.locator(".attempt-result.correct")).to_contain_text("SECRET-order-explanation")
-    expect(page.locator(".attempt-result .notice")).to_contain_text("not logged in")
+    expect(page.locator(".feedback.correct")).to_contain_text("SECRET-order-explanation")
+    expect(page.locator(".feedback .notice")).to_contain_text("not logged in")
     page.screenshot(path=artifacts / "quiz-no-js.png", full_page=True)
 
 

@@ -18,6 +18,7 @@ from app.content.schema import (
     SingleQuestion,
     TextQuestion,
 )
+from app.quiz.attempts import QuestionState, attempt_result
 from app.quiz.errors import MalformedAnswer
 from app.quiz.grading import (
     grade,
@@ -26,6 +27,7 @@ from app.quiz.grading import (
     points_for_try,
     question_version,
 )
+from app.quiz.kinds.choice import SOME_WRONG
 from app.quiz.variants import engine_variant
 
 Q = TypeVar("Q", bound=BaseModel)
@@ -83,11 +85,20 @@ def test_multiple_partial_credit(picked: list[str], credit: float, correct: bool
     assert (g.correct, g.credit) == (correct, credit)
 
 
-def test_multiple_says_how_many_were_missed_without_naming_them() -> None:
-    g = grade(QUESTIONS["multi"], ["input", "reset"])
-    assert "SECRET-multi-feedback-reset" in g.feedback
-    assert "You missed 1 correct option." in g.feedback
-    assert not any("Forget" in f for f in g.feedback)
+def test_multiple_names_wrong_picks_only_once_finished() -> None:
+    """Ticking every option on try 1 must not show which ones are wrong (the key)."""
+    q = QUESTIONS["multi"]
+    everything = grade(q, ["input", "forget", "reset", "update"])
+    assert everything.feedback == [SOME_WRONG] and everything.misconceptions == []
+    first = attempt_result(q, everything, QuestionState(q), kept=True)
+    assert first.feedback == [SOME_WRONG] and first.solution is None
+    assert not any("SECRET" in f for f in first.feedback + first.misconceptions)
+    g = grade(q, ["input", "reset"])
+    assert "SECRET-multi-feedback-reset" in g.finished_feedback
+    assert "You missed 1 correct option." in g.finished_feedback
+    last = attempt_result(q, g, QuestionState(q, tries=2, wrong_tries=2), kept=True)
+    assert last.finished and "SECRET-multi-feedback-reset" in last.feedback
+    assert last.solution == "Input gate; Forget gate"
 
 
 def test_true_false_accepts_json_booleans_and_form_strings() -> None:

@@ -34,6 +34,14 @@ class Grade:
     feedback: list[str] = field(default_factory=list)
     misconceptions: list[str] = field(default_factory=list)
     solution: str = ""  # the right answer in words; shown only once the question is finished
+    # Feedback that would give the key away before the last try (which picks of a multiple
+    # select were wrong): shown only once the question is finished.
+    finished_feedback: list[str] = field(default_factory=list)
+    finished_misconceptions: list[str] = field(default_factory=list)
+
+    @property
+    def all_misconceptions(self) -> list[str]:
+        return self.misconceptions + self.finished_misconceptions
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class QuestionKind(Generic[Q, A]):
 
     def wrong_answer(self, question: Q, answer: A, grade: Grade) -> tuple[str, list[str]]:
         """Return how the class overview groups this wrong answer, and its misconceptions."""
-        return self.describe(question, answer), grade.misconceptions
+        return self.describe(question, answer), grade.all_misconceptions
 
     @property
     def groups_wrong_answers_per_student(self) -> bool:

@@ -1,8 +1,9 @@
 """Choice questions: one option (`single`) or any set of options (`multiple`).
 
-Multiple select is scored by right picks minus wrong picks over the number of right options,
-floored at 0: ticking every option therefore earns nothing unless right options outnumber
-wrong ones, and the answer is correct only when the picks are exactly the correct options.
+Multiple select names the wrong picks only once the question is finished. It is scored by
+right picks minus wrong picks over the number of right options, floored at 0: ticking every
+option therefore earns nothing unless right options outnumber wrong ones, and the answer is
+correct only when the picks are exactly the correct options.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from typing import Any
 from app.content.schema import MultipleQuestion, SingleQuestion
 from app.quiz.errors import MalformedAnswer
 from app.quiz.kinds.base import FormValues, Grade, KindView, Option, QuestionKind, read_ids
+
+SOME_WRONG = "Not all of your picks are right: some are wrong, or some right options are missing."
 
 
 def _options(question: SingleQuestion | MultipleQuestion) -> KindView:
@@ -67,20 +70,25 @@ class MultipleKind(QuestionKind[MultipleQuestion, list[str]]):
         hits = len(picked & correct_ids)
         wrong = len(picked - correct_ids)
         feedback = [o.feedback for o in question.options if o.id in picked and o.feedback]
+        if hits < len(correct_ids):
+            missed = len(correct_ids) - hits
+            feedback.append(f"You missed {missed} correct option{'s' if missed != 1 else ''}.")
         misconceptions = [
             o.misconception
             for o in question.options
             if o.id in picked - correct_ids and o.misconception
         ]
-        if hits < len(correct_ids):
-            missed = len(correct_ids) - hits
-            feedback.append(f"You missed {missed} correct option{'s' if missed != 1 else ''}.")
+        right = picked == correct_ids
+        # Before the last try, feedback on the selection as a whole: naming the wrong picks,
+        # or counting the missed ones, would let one try that ticks everything show the key.
+        summary = [] if right else [SOME_WRONG]
         return Grade(
-            correct=picked == correct_ids,
+            correct=right,
             credit=max(0.0, (hits - wrong) / len(correct_ids)),
-            feedback=feedback,
-            misconceptions=misconceptions,
+            feedback=summary,
             solution="; ".join(o.text for o in question.options if o.correct),
+            finished_feedback=feedback,
+            finished_misconceptions=misconceptions,
         )
 
     def version_key(self, question: MultipleQuestion) -> dict[str, Any]:
