@@ -10,3 +10,9 @@ class DomainError(Exception):
 
     status: int = 422
     retry_after: int | None = None
+
+
+class InvalidText(DomainError):
+    """Text no one could have typed (control characters, unpaired surrogates)."""
+
+    status = 422

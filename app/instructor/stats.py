@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from app.content.model import Lesson
 from app.content.schema import Question
 from app.db.models import GUEST, Attempt, DilemmaResponse, User
+from app.plaintext import printable
 from app.quiz.errors import MalformedAnswer
 from app.quiz.grading import grade, parse_answer, question_version
 from app.quiz.kinds import kind_of
@@ -96,7 +97,7 @@ def _diagnose(question: Question, answer: Any, user_id: int) -> tuple[str, list[
     try:
         parsed = parse_answer(question, answer)
     except MalformedAnswer:
-        return (answer if isinstance(answer, str) else json.dumps(answer)), []
+        return (answer if isinstance(answer, str) else json.dumps(answer)[:200]), []
     g = grade(question, parsed, variant_key=variant_key(user_id))
     label, misconceptions = kind.wrong_answer(question, parsed, g)
     return label, misconceptions
@@ -119,7 +120,7 @@ def _common_wrong(question: Question, rows: Sequence[Any]) -> list[WrongAnswerOu
         counts[label] += 1
         slips.setdefault(label, misconceptions)
     return [
-        WrongAnswerOut(answer=a, count=n, misconceptions=slips[a])
+        WrongAnswerOut(answer=printable(a), count=n, misconceptions=slips[a])
         for a, n in counts.most_common(COMMON_WRONG)
     ]
 
@@ -227,7 +228,7 @@ def dilemma_stats(session: Session, *, lesson: Lesson) -> list[DilemmaStatsOut]:
                 ],
                 changed_mind=sum(first[(d.id, user)] != a[1] for user, a in mine.items()),
                 reasons=[
-                    ReasonOut(choice=texts[c], text=text)
+                    ReasonOut(choice=texts[c], text=printable(text))
                     for _, c, text in reasoned[:LATEST_REASONS]
                 ],
                 reason_count=len(reasoned),

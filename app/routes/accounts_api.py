@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from app.accounts import auth
 from app.accounts.sessions import end_session
 from app.accounts.users import Account
+from app.plaintext import PlainText
 from app.web.csrf import csrf_token
 from app.web.deps import (
     ClientDep,
@@ -26,8 +27,8 @@ router = APIRouter(prefix="/api", tags=["accounts"])
 
 class Credentials(BaseModel):
     # No minimum lengths here: register reports every problem in its own words at once.
-    username: Annotated[str, Field(max_length=64)]
-    password: Annotated[str, Field(max_length=1024)]
+    username: Annotated[PlainText, Field(max_length=64)]
+    password: Annotated[PlainText, Field(max_length=1024)]
 
 
 class MeOut(BaseModel):

@@ -11,6 +11,7 @@ from app.accounts import auth
 from app.accounts.errors import InvalidRegistration
 from app.accounts.sessions import end_session
 from app.errors import DomainError
+from app.plaintext import PlainText
 from app.web.deps import (
     ClientDep,
     LoginLimitsDep,
@@ -26,8 +27,8 @@ from app.web.session import clear_session_cookie, safe_next, session_token, set_
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(get_optional_user)])
 
-Username = Annotated[str, Form(max_length=64)]
-Password = Annotated[str, Form(max_length=1024)]
+Username = Annotated[PlainText, Form(max_length=64)]
+Password = Annotated[PlainText, Form(max_length=1024)]
 Next = Annotated[str, Form()]
 
 

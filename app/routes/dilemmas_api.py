@@ -6,6 +6,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from app.dilemmas.responses import MAX_REASON, DilemmaResultOut, respond
+from app.plaintext import PlainText
 from app.web.deps import DilemmaDep, LessonDep, OptionalUser, SessionDep
 
 router = APIRouter(prefix="/api", tags=["dilemmas"])
@@ -13,8 +14,8 @@ router = APIRouter(prefix="/api", tags=["dilemmas"])
 
 class DilemmaIn(BaseModel):
     # Checked by app/dilemmas/responses.py, which says what is wrong in plain words.
-    choice: str | None = Field(None, description="The id of the chosen option.")
-    reason: str | None = Field(
+    choice: PlainText | None = Field(None, max_length=64, description="The chosen option's id.")
+    reason: PlainText | None = Field(
         None, description=f"Why (optional), at most {MAX_REASON} characters."
     )
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel, Field
 
+from app.plaintext import PlainText
 from app.quiz.attempts import submit_attempt
 from app.quiz.progress import progress, quiz_record
 from app.quiz.results import AttemptOut, LessonProgressOut, QuestionProgressOut
@@ -28,8 +29,14 @@ from app.web.deps import (
 router = APIRouter(prefix="/api", tags=["quiz"])
 
 
+Scalar = PlainText | bool | int | float
+AnswerValue = Scalar | Annotated[list[Scalar], Field(max_length=64)]
+
+
 class AttemptIn(BaseModel):
-    answer: Any = Field(description="Shape depends on the question type; see app/quiz/grading.py.")
+    answer: AnswerValue | None = Field(
+        description="Shape depends on the question type; see app/quiz/grading.py."
+    )
 
 
 class QuizItemOut(BaseModel):

@@ -19,6 +19,8 @@ from app.content.model import Lesson
 from app.content.schema import Dilemma, Question
 from app.content.store import Snapshot
 from app.db.database import Database
+from app.errors import InvalidText
+from app.plaintext import REFUSED, is_plain
 from app.quiz.variants import Answerer
 from app.web.csrf import SAFE_METHODS
 from app.web.session import guest_token, session_token, set_guest_cookie
@@ -182,9 +184,13 @@ FormValues = Mapping[str, Sequence[str]]
 
 
 async def form_values(request: Request) -> dict[str, list[str]]:
-    """Return the posted form, every field as a list of its string values."""
+    """Return the posted form, every field as a list of its string values; refuse (422) text
+    no one could have typed."""
     form = await request.form()
-    return {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
+    values = {k: [v for v in form.getlist(k) if isinstance(v, str)] for k in form}
+    if not all(is_plain(v) for vs in values.values() for v in vs):
+        raise InvalidText(REFUSED)
+    return values
 
 
 FormDep = Annotated[FormValues, Depends(form_values)]

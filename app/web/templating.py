@@ -7,8 +7,10 @@ from typing import Any
 
 import jinja2
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from starlette.requests import Request
 
+from app.plaintext import printable
 from app.web.csrf import csrf_token
 
 VIEWER = "parade_viewer"  # request.state attribute: the account, once a route has asked
@@ -22,10 +24,18 @@ def template_context(request: Request) -> dict[str, Any]:
     return {"csrf_token": csrf_token(request), "viewer": getattr(request.state, VIEWER, None)}
 
 
+def _printable(value: Any) -> Any:
+    # No stored row can break a page: text that can't be sent as UTF-8 is shown with U+FFFD.
+    if isinstance(value, Markup):
+        return Markup(printable(str(value)))
+    return printable(value) if isinstance(value, str) else value
+
+
 def make_templates(templates_dir: Path) -> Jinja2Templates:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
+        finalize=_printable,
     )
     return Jinja2Templates(env=env, context_processors=[template_context])
