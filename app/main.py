@@ -31,7 +31,7 @@ from app.routes import (
 )
 from app.web import errors
 from app.web.csrf import CSRFMiddleware
-from app.web.middleware import CompressResponses, NoStoreHTML
+from app.web.middleware import CompressResponses, NoStoreHTML, SecurityHeaders
 from app.web.templating import make_templates
 
 ROUTERS = (
@@ -104,4 +104,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reject=errors.error_response,
         exempt=(lab_api.router.prefix + "/",),
     )
+    app.add_middleware(SecurityHeaders)  # outermost: the CSRF refusals carry the headers too
     return app
