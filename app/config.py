@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEVELOPMENT_SECRET = "dev-insecure-change-me"
+MIN_SECRET = 32
 
 
 class Settings(BaseSettings):
@@ -23,8 +26,12 @@ class Settings(BaseSettings):
         default="sqlite:///parade.db",
         description="SQLAlchemy URL: a SQLite file by default, postgresql+psycopg:// for a class",
     )
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="production refuses to start with the development secret key.",
+    )
     secret_key: str = Field(
-        default="dev-insecure-change-me",
+        default=DEVELOPMENT_SECRET,
         description="Signs session and CSRF tokens. Set a long random value in production.",
     )
     templates_dir: Path = Field(
@@ -86,3 +93,23 @@ class Settings(BaseSettings):
 def get_settings() -> Settings:
     """Return the process-wide settings, read once from the environment."""
     return Settings()
+
+
+class InsecureSecret(RuntimeError):
+    """Production with the development secret key, or a short one: anyone could forge tokens."""
+
+
+def check_secret(settings: Settings) -> str | None:
+    """Return a warning when the secret key is weak in development; raise InsecureSecret in
+    production."""
+    weak = settings.secret_key == DEVELOPMENT_SECRET or len(settings.secret_key) < MIN_SECRET
+    if not weak:
+        return None
+    message = (
+        f"PARADE_SECRET_KEY is the development default or shorter than {MIN_SECRET} "
+        "characters: anyone could forge CSRF tokens. Set a long random value, e.g. "
+        "python -c 'import secrets; print(secrets.token_urlsafe(48))'."
+    )
+    if settings.environment == "production":
+        raise InsecureSecret(message)
+    return message

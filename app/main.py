@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from threadpoolctl import threadpool_limits
 
-from app.config import Settings, get_settings
+from app.config import Settings, check_secret, get_settings
 from app.content.store import LessonStore, log_snapshot
 from app.content.watch import watch_lessons
 from app.db import database, migrate
@@ -34,6 +35,8 @@ from app.web.csrf import CSRFMiddleware
 from app.web.middleware import CompressResponses, NoStoreHTML, SecurityHeaders
 from app.web.templating import make_templates
 
+log = logging.getLogger("parade")
+
 ROUTERS = (
     health,
     docs,
@@ -54,6 +57,9 @@ ROUTERS = (
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Return the Parade app configured by `settings` (the environment's by default)."""
     settings = settings or get_settings()
+    warning = check_secret(settings)  # raises in production
+    if warning:
+        log.warning("*** %s ***", warning)
     store = LessonStore(settings.lessons_dir)
     templates = make_templates(settings.templates_dir)
 

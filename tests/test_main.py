@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from fastapi.testclient import TestClient
 from threadpoolctl import threadpool_info
 
-from app.config import Settings
+from app.config import DEVELOPMENT_SECRET, InsecureSecret, Settings
 from app.main import create_app
 
 
@@ -81,3 +84,19 @@ def test_pages_are_not_stored_by_caches_static_files_are(client: TestClient) -> 
         assert client.get(url).headers["cache-control"] == "no-store", url
     assert "no-store" not in client.get("/static/css/parade.css").headers.get("cache-control", "")
     assert "no-store" not in client.get("/api/lessons").headers.get("cache-control", "")
+
+
+def test_production_refuses_the_development_secret(tmp_path: Path) -> None:
+    base = {"lessons_dir": tmp_path, "watch_lessons": False}
+    with pytest.raises(InsecureSecret, match="PARADE_SECRET_KEY"):
+        create_app(Settings(environment="production", secret_key=DEVELOPMENT_SECRET, **base))
+    with pytest.raises(InsecureSecret):
+        create_app(Settings(environment="production", secret_key="short", **base))
+    create_app(Settings(environment="production", secret_key="k" * 40, **base))
+
+
+def test_development_warns_loudly_about_the_default_secret(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    create_app(Settings(lessons_dir=tmp_path, watch_lessons=False))
+    assert "PARADE_SECRET_KEY is the development default" in caplog.text

@@ -18,8 +18,27 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.errors import DomainError
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
-WRITE_OPTION = "parade_write"  # execution option: this connection's transactions will write
+WRITE_OPTION = "parade_write"
+
+
+class StorageUnavailable(DomainError):
+    """The database can't keep what is written (its file is gone, read-only or full, or the
+    server is down). Nothing was saved; the person may try again later."""
+
+    status = 503
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(STORAGE_DOWN)
+        self.detail = detail
+
+
+STORAGE_DOWN = (
+    "Parade can't save anything right now: nothing you sent was saved. "
+    "Please try again in a few minutes."
+)  # execution option: this connection's transactions will write
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -43,6 +62,16 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")  # durable with WAL, and faster
         cursor.close()
+
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database)
+
+        @event.listens_for(engine, "commit")
+        def _before_commit(conn: Connection) -> None:
+            # A deleted database file stays open and writable through its old handle, and
+            # everything written to it is lost: refuse to report such a write as saved.
+            if not path.exists():
+                raise StorageUnavailable(f"the database file {path} is missing")
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Connection) -> None:

@@ -160,3 +160,12 @@ class DilemmaResponse(Base):
     choice: Mapped[str] = mapped_column(String(64))
     reason: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Heartbeat(Base):
+    """One row per server process, written and read back by /readyz (app/db/health.py)."""
+
+    __tablename__ = "heartbeats"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    beat: Mapped[str] = mapped_column(String(64))

@@ -12,8 +12,10 @@ from urllib.parse import quote
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from sqlalchemy.exc import InterfaceError, OperationalError
 from starlette.exceptions import HTTPException
 
+from app.db.database import STORAGE_DOWN, StorageUnavailable
 from app.errors import DomainError
 
 log = logging.getLogger("parade")
@@ -127,6 +129,12 @@ async def validation_error(request: Request, exc: Exception) -> Response:
     return error_page(request, 422, plain_validation_message(errors))
 
 
+async def storage_error(request: Request, exc: Exception) -> Response:
+    """The database failed (down, its file gone, read-only or full): say nothing was saved."""
+    log.error("storage failed on %s %s: %s", request.method, request.url.path, exc)
+    return error_response(request, 503, STORAGE_DOWN, **{"Retry-After": "60"})
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     if wants_json(request):
@@ -136,6 +144,9 @@ async def server_error(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Register every handler above on `app`."""
+    app.add_exception_handler(StorageUnavailable, storage_error)
+    app.add_exception_handler(OperationalError, storage_error)
+    app.add_exception_handler(InterfaceError, storage_error)
     app.add_exception_handler(DomainError, domain_error)
     app.add_exception_handler(HTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
