@@ -1,4 +1,8 @@
-"""Parse `lesson.md`: YAML front matter, then `##` sections with Markdown and widget fences."""
+"""Parse `lesson.md`: YAML front matter, then `##` sections with Markdown and widget fences.
+
+The body is parsed once by markdown-it; sections, widget lines and plain text all come from
+its tokens, so they agree with what is rendered.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,17 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from markdown_it.token import Token
+from markdown_it.utils import EnvType
+
 from app.content.errors import LessonFileError, LessonProblem
-from app.content.markdown import make_renderer, widget_placeholder
+from app.content.markdown import make_renderer, set_widget_html, widget_name, widget_placeholder
 from app.content.model import Section, SectionKind
 from app.content.schema import FrontMatter, StepperConfig
 from app.content.yamlsrc import parse_yaml, validate
 
-_HEADING = re.compile(r"^##\s+(?P<title>.+?)(?:\s+\{#(?P<id>[a-z0-9][a-z0-9_-]*)\})?\s*$")
-_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+# A section heading's inline text, with an optional `{#id}` at its end.
+_TITLE_ID = re.compile(r"(?P<title>.+?)(?:\s+\{#(?P<id>[a-z0-9][a-z0-9_-]*)\})?", re.S)
 _KINDS: dict[str, SectionKind] = {"quiz": "quiz", "dilemmas": "dilemmas"}
 
 
@@ -27,9 +34,8 @@ def slugify(text: str) -> str:
 class RawSection:
     id: str
     title: str
-    body: str
+    tokens: list[Token]  # the body's block tokens, without the heading's own
     line: int  # line of the heading
-    body_line: int  # line of the first body line
 
 
 def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
@@ -47,34 +53,34 @@ def split_front_matter(text: str, path: Path) -> tuple[str, str, int]:
     raise LessonFileError([LessonProblem(path, 1, msg)])
 
 
-def split_sections(body: str, first_line: int) -> list[RawSection]:
-    """Split the body at `##` headings outside fenced code; text before the first is an intro."""
-    sections: list[RawSection] = []
-    title, sid, line, start = "Introduction", "introduction", first_line, first_line
-    buf: list[str] = []
-    fence: str | None = None
+def _section_heading(tokens: list[Token], i: int) -> tuple[str, str] | None:
+    """Return (title, id) if tokens[i] opens a top-level `##` heading (ATX or Setext)."""
+    token = tokens[i]
+    if token.type != "heading_open" or token.tag != "h2" or token.level != 0:
+        return None  # a heading inside a list or a quote belongs to its section
+    m = _TITLE_ID.fullmatch(tokens[i + 1].content)
+    if m is None:
+        return None  # an empty `##` stays in the body, as it always did
+    title = m["title"].replace("\n", " ").strip()  # a Setext title may span lines
+    return title, m["id"] or slugify(title)
 
-    def flush() -> None:
-        if sections or "".join(buf).strip() or title != "Introduction":
-            sections.append(RawSection(sid, title, "".join(buf), line, start))
 
-    for n, text in enumerate(body.splitlines(keepends=True), start=first_line):
-        m = _FENCE.match(text)
-        if m:
-            marker, rest = m.group(1), text.strip()[len(m.group(1)) :].strip()
-            if fence is None:
-                fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not rest:
-                fence = None
-        heading = _HEADING.match(text) if fence is None else None
-        if heading:
-            flush()
-            title = heading["title"].strip()
-            sid = heading["id"] or slugify(title)
-            line, start, buf = n, n + 1, []
-        else:
-            buf.append(text)
-    flush()
+def split_sections(tokens: list[Token], first_line: int) -> list[RawSection]:
+    """Split the body's tokens at top-level `##` headings; tokens before the first are an intro.
+
+    markdown-it has already decided what is a heading (so `##` inside fenced code is text), and
+    each token's `map` gives its lines, counted from the body's first line, `first_line`.
+    """
+    starts = [(i, h) for i in range(len(tokens)) if (h := _section_heading(tokens, i))]
+    first = starts[0][0] if starts else len(tokens)
+    sections = []
+    if first > 0:
+        sections.append(RawSection("introduction", "Introduction", tokens[:first], first_line))
+    for n, (i, (title, sid)) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(tokens)
+        line = first_line + (tokens[i].map or [0])[0]
+        body = tokens[i + 3 : end]  # after heading_open, inline, heading_close
+        sections.append(RawSection(sid, title, body, line))
     return sections
 
 
@@ -86,16 +92,23 @@ def parse_lesson_md(text: str, path: Path) -> tuple[FrontMatter, list[Section]]:
         raise LessonFileError([LessonProblem(path, 2, "front matter must be YAML fields")])
     front = validate(FrontMatter, data, lines, path, first_line=2)
 
+    md = make_renderer()
+    env: EnvType = {}  # shared, so a link reference defined in one section works in all
+    tokens = md.parse(body, env)
     problems: list[LessonProblem] = []
     sections: list[Section] = []
     seen: dict[str, int] = {}
-    for raw in split_sections(body, body_line):
+    for raw in split_sections(tokens, body_line):
         if raw.id in seen:
             msg = f"section id {raw.id!r} is used twice (first on line {seen[raw.id]})"
             problems.append(LessonProblem(path, raw.line, msg))
             continue
         seen[raw.id] = raw.line
-        sections.append(_render_section(raw, path, problems))
+        _place_widgets(raw, body_line, path, problems)
+        html = md.renderer.render(raw.tokens, md.options, env)
+        kind = _KINDS.get(raw.id, "content")
+        text = plain_text(raw.tokens)
+        sections.append(Section(raw.id, raw.title, html, raw.line, kind, text))
     for i, sid in enumerate(front.narrated):
         if sid not in seen:
             line = lines.get(("narrated", i), 2)
@@ -105,38 +118,54 @@ def parse_lesson_md(text: str, path: Path) -> tuple[FrontMatter, list[Section]]:
     return front, sections
 
 
-def _render_section(raw: RawSection, path: Path, problems: list[LessonProblem]) -> Section:
+def _place_widgets(
+    raw: RawSection, first_line: int, path: Path, problems: list[LessonProblem]
+) -> None:
+    """Validate each widget fence's YAML; set the placeholder its fence renders as."""
     count = 0
-
-    def widget(name: str, body: str, fence_line: int) -> str:
-        nonlocal count
+    for token in raw.tokens:
+        name = widget_name(token)
+        if name is None:
+            continue
         count += 1
-        first = raw.body_line + fence_line  # the fence's first body line
+        first = first_line + (token.map or [0])[0] + 1  # the fence's first body line
         try:
-            data, lines = parse_yaml(body, path, first_line=first)
+            data, lines = parse_yaml(token.content, path, first_line=first)
             config = validate(StepperConfig, data or {}, lines, path, first_line=first)
         except LessonFileError as exc:
             problems.extend(exc.problems)
-            return ""
-        return widget_placeholder(name, config.model_dump(), f"{raw.id}-{name}-{count}")
-
-    md = make_renderer(widget)
-    html = md.render(raw.body)
-    return Section(
-        id=raw.id,
-        title=raw.title,
-        html=html,
-        line=raw.line,
-        kind=_KINDS.get(raw.id, "content"),
-        text=plain_text(raw.body),
-    )
+            set_widget_html(token, "")
+            continue
+        widget_id = f"{raw.id}-{name}-{count}"
+        set_widget_html(token, widget_placeholder(name, config.model_dump(), widget_id))
 
 
-def plain_text(markdown: str) -> str:
-    """Return readable text of a Markdown body (for Listen): no fences, math or markup."""
-    text = re.sub(r"(?ms)^\s{0,3}(`{3,}|~{3,}).*?^\s{0,3}\1\s*$", "", markdown)
-    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
-    text = re.sub(r"\$[^$\n]+\$", " ", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"[*_`#>|]", "", text)
-    return re.sub(r"[ \t]+", " ", text).strip()
+# Inline tokens whose text is read aloud; math, markup and code blocks are not.
+_SPOKEN = {"text": "", "code_inline": "", "softbreak": "\n", "hardbreak": "\n"}
+
+
+def _inline_text(children: list[Token]) -> str:
+    parts = []
+    for child in children:
+        if child.type in _SPOKEN:
+            parts.append(child.content or _SPOKEN[child.type])
+        elif child.type == "image":
+            parts.append(_inline_text(child.children or []))  # its alt text
+    return "".join(parts)
+
+
+def plain_text(tokens: list[Token]) -> str:
+    """Return readable text of a section's tokens (for Listen): no code blocks, math or markup.
+
+    Only inline tokens carry prose (paragraphs, headings, list items, table cells); fences,
+    indented code and display math are block tokens of their own, so they are left out.
+    """
+    blocks = []
+    for token in tokens:
+        if token.type == "inline":
+            lines = (
+                re.sub(r"[ \t]+", " ", line).strip()
+                for line in _inline_text(token.children or []).splitlines()
+            )
+            blocks.append("\n".join(line for line in lines if line))
+    return "\n\n".join(block for block in blocks if block)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,15 +17,16 @@ from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 # MathML Core elements and the presentational attributes latex2mathml emits. Anything else
 # (\href's href, raw HTML smuggled through \text{...}) is dropped by nh3.
-_MATH_TAGS = {
-    "math", "mrow", "mi", "mo", "mn", "ms", "mtext", "mspace", "msub", "msup", "msubsup",
-    "mfrac", "msqrt", "mroot", "mover", "munder", "munderover", "mtable", "mtr", "mtd",
-    "mstyle", "mpadded", "mphantom", "menclose", "semantics", "annotation",
-}  # fmt: skip
+_MATH_TAGS = set(
+    "math mrow mi mo mn ms mtext mspace msub msup msubsup mfrac msqrt mroot mover munder"
+    " munderover mtable mtr mtd mstyle mpadded mphantom menclose semantics annotation".split()
+)
 _MATH_ATTRS = {
     "math": {"display", "xmlns"},
-    "mo": {"stretchy", "fence", "separator", "lspace", "rspace", "form", "largeop",
-           "movablelimits", "minsize", "maxsize", "symmetric"},
+    "mo": set(
+        "stretchy fence separator lspace rspace form largeop movablelimits minsize maxsize"
+        " symmetric".split()
+    ),
     "mi": {"mathvariant"},
     "mn": {"mathvariant"},
     "mtext": {"mathvariant"},
@@ -37,12 +38,12 @@ _MATH_ATTRS = {
     "mtd": {"columnalign"},
     "mspace": {"width"},
     "menclose": {"notation"},
-}  # fmt: skip
+}
 
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 
 # A fence whose info string is a widget name becomes a placeholder element that the front end
-# fills in. The loader validates and normalises the config before rendering (see lesson.py).
+# fills in. The loader validates and normalises the config before rendering (see lesson_md.py).
 WIDGETS = frozenset({"rnn-stepper"})
 
 
@@ -65,11 +66,21 @@ def _math_renderer(content: str, options: dict[str, Any]) -> str:
     return latex_to_mathml(content, display=bool(options.get("display_mode")))
 
 
-WidgetRenderer = Callable[[str, str, int], str]
+def widget_name(token: Token) -> str | None:
+    """Return the widget a fence places (the first word of its info string), or None."""
+    if token.type != "fence":
+        return None
+    name = token.info.strip().split(" ")[0]
+    return name if name in WIDGETS else None
 
 
-def make_renderer(widget: WidgetRenderer | None = None) -> MarkdownIt:
-    """Return a markdown-it instance; `widget(name, body, line)` renders widget fences."""
+def set_widget_html(token: Token, html: str) -> None:
+    """Make a widget fence render as `html` (the loader validates its config first)."""
+    token.meta["widget_html"] = html
+
+
+def make_renderer() -> MarkdownIt:
+    """Return a markdown-it instance; widget fences render as set by `set_widget_html`."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, renderer=_math_renderer)
@@ -80,10 +91,8 @@ def make_renderer(widget: WidgetRenderer | None = None) -> MarkdownIt:
         renderer: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
     ) -> str:
         token = tokens[idx]
-        name = token.info.strip().split(" ")[0]
-        if name in WIDGETS and widget is not None:
-            line = (token.map[0] + 1) if token.map else 0
-            return widget(name, token.content, line)
+        if "widget_html" in token.meta:
+            return str(token.meta["widget_html"])
         return str(default_fence(tokens, idx, options, env))
 
     md.add_render_rule("fence", fence)

@@ -15,8 +15,9 @@ from app.content.lesson_md import parse_lesson_md, slugify
 from app.content.model import Lesson
 from app.content.yamlsrc import read_text
 
-HEADERS = {"lesson": "lesson", "answer": "answer", "quiz": "quiz", "analogy": "analogy",
-           "dilemmas": "dilemmas"}  # fmt: skip
+HEADERS = frozenset(
+    {"lesson", "answer", "quiz", "analogy", "dilemmas"}
+)  # lines that start a section
 TITLES = {"answer": "The answer", "quiz": "Quiz", "analogy": "The analogy", "dilemmas": "Dilemmas"}
 _ITEM = re.compile(r"^(?P<label>[^:]{1,60}):\s+(?P<text>\S.*)$")
 _MAX_HEADING_WORDS = 8
@@ -68,7 +69,7 @@ def parse_seed(text: str, path: Path) -> Seed:
     kind: str | None = None
     for n, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
-        header = HEADERS.get(line.lower())
+        header = line.lower() if line.lower() in HEADERS else None
         if header:
             kind = header
             if header != "lesson":
@@ -111,8 +112,8 @@ def _dedupe_ids(sections: list[SeedSection]) -> None:
 
 def _title_from(path: Path) -> str:
     words = re.sub(r"[-_]+", " ", path.stem).split()
-    return " ".join(w.upper() if len(w) <= 4 and w.isalpha() and w.lower() in _ACRONYMS
-                    else w.capitalize() for w in words) or "Untitled lesson"  # fmt: skip
+    title = " ".join(w.upper() if w.lower() in _ACRONYMS else w.capitalize() for w in words)
+    return title or "Untitled lesson"
 
 
 _ACRONYMS = {"rnn", "rnns", "lstm", "gru", "cnn", "nlp", "ai", "ml"}

@@ -21,8 +21,7 @@ def log_snapshot(snapshot: Snapshot) -> None:
         kept = " (serving the last good version)" if source in snapshot.stale else ""
         for problem in problems:
             log.warning("%s%s", problem, kept)
-    log.info("serving %d lessons, %d problems", len(snapshot.lessons),
-             len(snapshot.all_problems()))  # fmt: skip
+    log.info("serving %d lessons, %d problems", len(snapshot.lessons), len(snapshot.all_problems()))
 
 
 def lesson_sources(root: Path) -> list[Path]:

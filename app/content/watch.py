@@ -18,8 +18,11 @@ async def watch_lessons(store: LessonStore, stop: asyncio.Event, debounce_ms: in
         log.warning("lessons folder %s does not exist; not watching it", store.root)
         return
     async for changes in watchfiles.awatch(
-        store.root, debounce=debounce_ms, step=min(50, debounce_ms), stop_event=stop,
+        store.root,
+        debounce=debounce_ms,
+        step=min(50, debounce_ms),
+        stop_event=stop,
         recursive=True,
-    ):  # fmt: skip
+    ):
         log.info("lesson files changed (%d); reloading", len(changes))
         log_snapshot(await asyncio.to_thread(store.reload))

@@ -43,12 +43,25 @@ def _line_map(node: yaml.Node, loc: Loc, out: dict[Loc, int]) -> None:
             _line_map(item, (*loc, i), out)
 
 
+def _load_once(text: str) -> tuple[yaml.Node | None, Any]:
+    """Return (node tree, data) from one parse.
+
+    Composing the tree (which has the lines) and then calling yaml.safe_load would parse
+    the text twice; this builds the data from the tree, as safe_load does inside.
+    """
+    loader = yaml.SafeLoader(text)  # may raise: the reader checks for unprintable characters
+    try:
+        node = loader.get_single_node()
+        return node, None if node is None else loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
 def parse_yaml(text: str, path: Path, first_line: int = 1) -> tuple[Any, dict[Loc, int]]:
     """Return (data, location -> line); YAML syntax errors become LessonFileError."""
     offset = first_line - 1
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        node, data = _load_once(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 if mark else 1) + offset

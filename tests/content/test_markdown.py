@@ -19,16 +19,32 @@ def test_raw_html_is_escaped_not_rendered() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["javascript:alert(1)", "JAVASCRIPT:alert(1)", "data:text/html,x", "file:///etc/passwd",
-            "vbscript:x", " javascript:alert(1)"],
-)  # fmt: skip
+    "url",
+    [
+        "javascript:alert(1)",
+        "JAVASCRIPT:alert(1)",
+        "data:text/html,x",
+        "file:///etc/passwd",
+        "vbscript:x",
+        " javascript:alert(1)",
+    ],
+)
 def test_unsafe_link_schemes_are_not_links(url: str) -> None:
     soup = render(f"[click]({url})")
     assert soup.find("a") is None
 
 
-@pytest.mark.parametrize("url", ["https://pytorch.org", "http://x.org/a", "/lessons/rnn", "#quiz",
-                                 "../other", "mailto:t@example.org"])  # fmt: skip
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://pytorch.org",
+        "http://x.org/a",
+        "/lessons/rnn",
+        "#quiz",
+        "../other",
+        "mailto:t@example.org",
+    ],
+)
 def test_safe_links_are_kept(url: str) -> None:
     a = render(f"[ok]({url})").find("a")
     assert a is not None and a["href"] == url
@@ -42,9 +58,13 @@ def test_math_becomes_mathml() -> None:
 
 
 @pytest.mark.parametrize(
-    "latex", [r"\text{<script>alert(1)</script>}", r"\href{javascript:alert(1)}{x}",
-              r"\text{<img src=x onerror=alert(1)>}"],
-)  # fmt: skip
+    "latex",
+    [
+        r"\text{<script>alert(1)</script>}",
+        r"\href{javascript:alert(1)}{x}",
+        r"\text{<img src=x onerror=alert(1)>}",
+    ],
+)
 def test_mathml_is_sanitized(latex: str) -> None:
     soup = BeautifulSoup(latex_to_mathml(latex, display=False), "html.parser")
     assert soup.find("script") is None and soup.find("img") is None

@@ -41,8 +41,12 @@ def test_seed_items_become_labelled_list_items(seed_file: Path) -> None:
     lesson = load_seed(seed_file)
     how = BeautifulSoup(lesson.sections[1].html, "html.parser")
     labels = [li.find("strong").get_text() for li in how.find_all("li")]
-    assert labels == ["Sequential Input", "Hidden States", "Feedback Loops",
-                      "Variable Length Input and Output"]  # fmt: skip
+    assert labels == [
+        "Sequential Input",
+        "Hidden States",
+        "Feedback Loops",
+        "Variable Length Input and Output",
+    ]
     assert "process it in order" in how.find_all("li")[0].get_text()
 
 
@@ -60,8 +64,10 @@ def test_empty_seed_sections_load_empty_and_unfinished_ones_say_so(seed_file: Pa
 
 def test_seed_with_markdown_characters_is_shown_literally(tmp_path: Path) -> None:
     seed = tmp_path / "odd.txt"
-    seed.write_text("ANSWER\nCosts $5 and uses *stars*, <b>tags</b> and [links](javascript:x).\n"
-                    "# not a heading\n")  # fmt: skip
+    seed.write_text(
+        "ANSWER\nCosts $5 and uses *stars*, <b>tags</b> and [links](javascript:x).\n"
+        "# not a heading\n"
+    )
     html = load_seed(seed).sections[0].html
     soup = BeautifulSoup(html, "html.parser")
     assert soup.find("b") is None and soup.find("a") is None and soup.find("em") is None
@@ -102,4 +108,7 @@ def test_import_seed_output_loads_as_the_same_lesson(seed_file: Path, tmp_path: 
         (s.id, s.title, s.html) for s in from_seed.sections
     ]
     assert (from_folder.slug, from_folder.title, from_folder.summary) == (
-        from_seed.slug, from_seed.title, from_seed.summary)  # fmt: skip
+        from_seed.slug,
+        from_seed.title,
+        from_seed.summary,
+    )

@@ -44,7 +44,10 @@ def test_running_server_picks_up_edits_and_survives_bad_ones(
         assert title() == "Edited live"  # last good version still served
         assert client.get("/lessons/mini").status_code == 200
 
-        new = make_lesson(root=settings.lessons_dir, name="second",
-                          lesson_md="---\ntitle: Second\nslug: second\n---\n## A\n")  # fmt: skip
+        new = make_lesson(
+            root=settings.lessons_dir,
+            name="second",
+            lesson_md="---\ntitle: Second\nslug: second\n---\n## A\n",
+        )
         assert new.exists()
         assert wait_for(lambda: client.get("/api/lessons/second").status_code == 200)
