@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.content.diagram import diagram_figure, svg_problems
 from app.content.errors import LessonFileError, LessonProblem
 from app.content.markdown import make_renderer, widget_placeholder
 from app.content.model import Section, SectionKind
-from app.content.schema import FrontMatter, StepperConfig
-from app.content.yamlsrc import parse_yaml, validate
+from app.content.schema import DiagramConfig, FrontMatter, StepperConfig
+from app.content.yamlsrc import parse_yaml, read_text, validate
 
 _HEADING = re.compile(r"^##\s+(?P<title>.+?)(?:\s+\{#(?P<id>[a-z0-9][a-z0-9_-]*)\})?\s*$")
 _FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
@@ -114,6 +115,9 @@ def _render_section(raw: RawSection, path: Path, problems: list[LessonProblem]) 
         first = raw.body_line + fence_line  # the fence's first body line
         try:
             data, lines = parse_yaml(body, path, first_line=first)
+            if name == "diagram":
+                diagram = validate(DiagramConfig, data or {}, lines, path, first_line=first)
+                return _diagram(diagram, path, fence_line=first - 1)
             config = validate(StepperConfig, data or {}, lines, path, first_line=first)
         except LessonFileError as exc:
             problems.extend(exc.problems)
@@ -130,6 +134,21 @@ def _render_section(raw: RawSection, path: Path, problems: list[LessonProblem]) 
         kind=_KINDS.get(raw.id, "content"),
         text=plain_text(raw.body),
     )
+
+
+def _diagram(config: DiagramConfig, path: Path, fence_line: int) -> str:
+    """Return the figure for a diagram fence; a missing or unfit SVG is the fence's problem."""
+    svg_path = path.parent / config.file
+    try:
+        svg = read_text(svg_path)
+    except LessonFileError:
+        msg = f"diagram: {config.file} is not in the lesson folder"
+        raise LessonFileError([LessonProblem(path, fence_line, msg)]) from None
+    found = svg_problems(svg)
+    if found:
+        raise LessonFileError([LessonProblem(path, fence_line, f"diagram {config.file} {p}")
+                               for p in found])  # fmt: skip
+    return diagram_figure(svg, config.caption)
 
 
 def plain_text(markdown: str) -> str:
