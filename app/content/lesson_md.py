@@ -107,11 +107,10 @@ def parse_lesson_md(text: str, path: Path) -> tuple[FrontMatter, list[Section]]:
 
 
 def _render_section(raw: RawSection, path: Path, problems: list[LessonProblem]) -> Section:
-    count = 0
+    counts: dict[str, int] = {}  # per name: a diagram added above a widget keeps its id
 
     def widget(name: str, body: str, fence_line: int) -> str:
-        nonlocal count
-        count += 1
+        counts[name] = count = counts.get(name, 0) + 1
         first = raw.body_line + fence_line  # the fence's first body line
         try:
             data, lines = parse_yaml(body, path, first_line=first)

@@ -115,3 +115,11 @@ def test_unfit_svgs_are_reported(tmp_path: Path, change: tuple[str, str], expect
 
 def test_a_good_svg_has_no_problems() -> None:
     assert svg_problems(GOOD) == []
+
+
+def test_a_diagram_does_not_renumber_the_widgets_after_it(tmp_path: Path) -> None:
+    # widget ids are in links students share (#variants-rnn-stepper-1.bias=3): keep them stable
+    md = lesson(tmp_path, "file: diagrams/loop.svg\n")
+    md.write_text(md.read_text() + "\n```rnn-stepper\ncell: lstm\n```\n")
+    soup = render(md)
+    assert [el["id"] for el in soup.select("[data-widget]")] == ["one-rnn-stepper-1"]
