@@ -386,3 +386,10 @@ def test_the_update_gate_is_accepted_however_it_is_named(client: TestClient) -> 
     wrong = ["reset gate", "r", "the reset gate (r)", "forget gate", "n"]
     assert [a for a in right if not attempt(client, "gru-update-gate", a)["correct"]] == []
     assert [a for a in wrong if attempt(client, "gru-update-gate", a)["correct"]] == []
+
+
+def test_forget_099_accepts_two_decimals_either_way(client: TestClient) -> None:
+    # "at least two decimals": truncating (0.36) and rounding (0.37) 0.99^100 are both right
+    for given in ("0.36", "0.37", "0.366", f"{math.exp(-1):.4f}"):
+        assert attempt(client, "forget-gate-099", given)["correct"], given
+    assert not attempt(client, "forget-gate-099", "0.35")["correct"]
