@@ -46,7 +46,9 @@ SVG_ATTRS = {
        ("path", "line", "polyline", "polygon", "rect", "circle", "ellipse", "text", "tspan")},
 }  # fmt: skip
 
-_COLOUR_ATTR = re.compile(r'\b(?:fill|stroke)="\s*(#(?:000|fff)(?:000|fff)?|black|white)\s*"', re.I)
+# fill and stroke may only inherit the page's text colour (or be off): any fixed colour is
+# unreadable on one of a light and a dark background.
+_PAINT_VALUE = re.compile(r'\b(?:fill|stroke)="\s*([^"]*?)\s*"')
 
 
 def svg_problems(svg: str) -> list[str]:
@@ -70,7 +72,7 @@ def svg_problems(svg: str) -> list[str]:
             problems.append(f"needs a non-empty <{element}> (screen readers read it)")
         elif not (ref := re.search(r'\bid="([^"]+)"', m.group(1))) or ref.group(1) not in names:
             problems.append(f"<svg> needs aria-labelledby naming the id of its <{element}>")
-    colours = sorted({m.group(1).lower() for m in _COLOUR_ATTR.finditer(svg)})
+    colours = sorted({v for v in _PAINT_VALUE.findall(svg) if v not in ("currentColor", "none")})
     if colours:
         problems.append(
             f"hard-codes {', '.join(colours)}: use currentColor so dark mode can read it"

@@ -104,6 +104,7 @@ def test_only_svg_files_inside_the_folder_are_allowed(tmp_path: Path, body: str)
         (("loop-title loop-desc", "loop-title"), "aria-labelledby"),
         (('stroke="currentColor"', 'stroke="#000"'), "hard-codes #000"),
         (('fill="currentColor" text-anchor', 'fill="white" text-anchor'), "hard-codes white"),
+        (('fill="currentColor" text-anchor', 'fill="#336699" text-anchor'), "hard-codes #336699"),
     ],
 )
 def test_unfit_svgs_are_reported(tmp_path: Path, change: tuple[str, str], expected: str) -> None:
