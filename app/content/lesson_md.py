@@ -13,11 +13,12 @@ from pathlib import Path
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
+from app.content.diagram import diagram_figure, svg_problems
 from app.content.errors import LessonFileError, LessonProblem
 from app.content.markdown import make_renderer, set_widget_html, widget_name, widget_placeholder
 from app.content.model import Section, SectionKind
-from app.content.schema import FrontMatter, StepperConfig
-from app.content.yamlsrc import parse_yaml, validate
+from app.content.schema import DiagramConfig, FrontMatter, StepperConfig
+from app.content.yamlsrc import parse_yaml, read_text, validate
 
 # A section heading's inline text, with an optional `{#id}` at its end.
 _TITLE_ID = re.compile(r"(?P<title>.+?)(?:\s+\{#(?P<id>[a-z0-9][a-z0-9_-]*)\})?", re.S)
@@ -121,16 +122,21 @@ def parse_lesson_md(text: str, path: Path) -> tuple[FrontMatter, list[Section]]:
 def _place_widgets(
     raw: RawSection, first_line: int, path: Path, problems: list[LessonProblem]
 ) -> None:
-    """Validate each widget fence's YAML; set the placeholder its fence renders as."""
-    count = 0
+    """Validate each widget or diagram fence's YAML; set the HTML its fence renders as (a
+    widget's placeholder, a diagram's inline SVG figure)."""
+    counts: dict[str, int] = {}  # per name: a diagram added above a widget keeps its id
     for token in raw.tokens:
         name = widget_name(token)
         if name is None:
             continue
-        count += 1
+        counts[name] = count = counts.get(name, 0) + 1
         first = first_line + (token.map or [0])[0] + 1  # the fence's first body line
         try:
             data, lines = parse_yaml(token.content, path, first_line=first)
+            if name == "diagram":
+                diagram = validate(DiagramConfig, data or {}, lines, path, first_line=first)
+                set_widget_html(token, _diagram(diagram, path, fence_line=first - 1))
+                continue
             config = validate(StepperConfig, data or {}, lines, path, first_line=first)
         except LessonFileError as exc:
             problems.extend(exc.problems)
@@ -138,6 +144,21 @@ def _place_widgets(
             continue
         widget_id = f"{raw.id}-{name}-{count}"
         set_widget_html(token, widget_placeholder(name, config.model_dump(), widget_id))
+
+
+def _diagram(config: DiagramConfig, path: Path, fence_line: int) -> str:
+    """Return the figure for a diagram fence; a missing or unfit SVG is the fence's problem."""
+    svg_path = path.parent / config.file
+    try:
+        svg = read_text(svg_path)
+    except LessonFileError:
+        msg = f"diagram: {config.file} is not in the lesson folder"
+        raise LessonFileError([LessonProblem(path, fence_line, msg)]) from None
+    found = svg_problems(svg)
+    if found:
+        problems = [LessonProblem(path, fence_line, f"diagram {config.file} {p}") for p in found]
+        raise LessonFileError(problems)
+    return diagram_figure(svg, config.caption)
 
 
 # Inline tokens whose text is read aloud; math, markup and code blocks are not.

@@ -42,9 +42,10 @@ _MATH_ATTRS = {
 
 _SAFE_SCHEMES = {"http", "https", "mailto"}
 
-# A fence whose info string is a widget name becomes a placeholder element that the front end
-# fills in. The loader validates and normalises the config before rendering (see lesson_md.py).
-WIDGETS = frozenset({"rnn-stepper"})
+# A fence whose info string is one of these names is rendered by the loader (lesson_md.py),
+# which validates its YAML body first: a widget becomes a placeholder element that the front
+# end fills in, a diagram becomes an inline SVG figure.
+WIDGETS = frozenset({"rnn-stepper", "diagram"})
 
 
 def latex_to_mathml(latex: str, *, display: bool) -> str:

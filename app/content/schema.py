@@ -243,3 +243,17 @@ class StepperConfig(Strict):
     locked: list[Control] = Field(default_factory=list)
     hidden: list[Control] = Field(default_factory=list)
     caption: Annotated[str, Field(max_length=500)] = ""
+
+
+class DiagramConfig(Strict):
+    """The YAML body of a `diagram` fenced block: an SVG file in the lesson folder."""
+
+    file: Annotated[
+        str,
+        Field(
+            pattern=r"^(?:[a-z0-9_-]+/)*[a-z0-9_-]+\.svg$",
+            max_length=200,
+            description="Path inside the lesson folder, such as diagrams/lstm-cell.svg.",
+        ),
+    ]
+    caption: Annotated[str, Field(max_length=500)] = ""

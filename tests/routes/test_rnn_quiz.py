@@ -99,9 +99,10 @@ def test_each_student_gets_own_numbers_and_is_graded_on_them(rnn_app: FastAPI) -
 
     form = engine_form(page(ada))
     assert form["data-state"] == "right" and form.select_one("button[type=submit]") is None
-    summary = page(ada).select_one(".quiz-summary")
-    assert summary is not None and summary["data-total"] == "22"
-    assert " ".join(summary.text.split()) == "1 of 22 finished · score 0.5 / 22"
+    soup = page(ada)
+    summary, total = soup.select_one(".quiz-summary"), len(soup.select("form.question"))
+    assert total >= 23 and summary is not None and summary["data-total"] == str(total)
+    assert " ".join(summary.text.split()) == f"1 of {total} finished · score 0.5 / {total}"
 
 
 def test_guests_get_numbers_too(rnn_app: FastAPI) -> None:

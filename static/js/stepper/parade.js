@@ -158,8 +158,8 @@ const mean = (rows) => {
 };
 
 /**
- * Why untrained gated cells forget, and one click to give them the head start training
- * finds: memory bias 3 (added to the LSTM forget / GRU update gate bias).
+ * Why untrained gated cells forget, and one click to give them the head start LSTMs are
+ * usually initialized with: memory bias 3 (added to the LSTM forget / GRU update gate bias).
  */
 export class MemoryHint {
   /** onBias(value) sets the widget's memory bias. */
@@ -188,8 +188,8 @@ export class MemoryHint {
       ? `The gates start out ${this.remembering ? "remembering" : "half open"}.`
       : "Why does the LSTM forget almost as fast as the RNN?";
     this.text.innerHTML = mb > 0
-      ? `Memory bias ${mb} is added to the bias of the LSTM's forget gate and the GRU's update gate, so they start near ${sig}: each step keeps about ${keeps} of the old memory${this.remembering ? ", and the first float is still there at the end of the parade" : ""}. The RNN has no gate to open: it forgets as before. Training usually finds this by itself; here it is given as a head start.`
-      : `These weights are untrained. With PyTorch's starting weights the forget gate (and the GRU's update gate) sits near ${sig}, so each step keeps only about ${keeps} of the memory, and after twenty steps almost nothing of the first float is left. Gates help only once they are open: training learns to open them.`;
+      ? `Memory bias ${mb} is added to the bias of the LSTM's forget gate and the GRU's update gate, so they start near ${sig}: each step keeps about ${keeps} of the old memory${this.remembering ? ", and the first float is still there at the end of the parade" : ""}. The RNN has no gate to open: it forgets as before. Over a long parade, training rarely finds this by itself (the gradient that would open the gate fades before it arrives), which is why gated cells are usually started with a positive bias.`
+      : `These weights are untrained. With PyTorch's starting weights the forget gate (and the GRU's update gate) sits near ${sig}, so each step keeps only about ${keeps} of the memory, and after twenty steps almost nothing of the first float is left. Gates help only once they are open, which is why their bias usually starts positive.`;
     this.button.textContent = this.remembering
       ? "Back to untrained gates (memory bias 0)"
       : `Start the gates remembering (memory bias ${REMEMBERING_BIAS})`;
