@@ -58,7 +58,7 @@
     }
 
     speak(u) {
-      this.spoken.push({ text: u.text, rate: u.rate, voice: u.voice?.name ?? null, lang: u.lang });
+      this.spoken.push({ text: u.text, rate: u.rate, voice: u.voice?.name ?? null, lang: u.lang, t: performance.now() });
       this.queue.push(u);
       if (!this.current) this.next();
     }

@@ -44,14 +44,29 @@ export class Follower {
   }
 
   /** Scroll so the sentence sits in the upper part of the band, unless it already fits there. */
-  reveal(sentence) {
+  reveal(sentence, again = true) {
     const first = sentence.spans[0].getBoundingClientRect();
     const last = sentence.spans[sentence.spans.length - 1].getBoundingClientRect();
     const { top, bottom } = this.band();
     const margin = 16;
     if (first.top >= top + margin && last.bottom <= bottom - margin * 3) return;
-    const y = window.scrollY + first.top - top - Math.min(bottom - top, 600) / 4;
-    const behavior = reducedMotion.matches ? "instant" : "smooth";
-    window.scrollTo({ top: Math.max(0, y), behavior });
+    const end = document.documentElement.scrollHeight - window.innerHeight;
+    const y = Math.max(0, Math.min(end, window.scrollY + first.top - top - (bottom - top) / 4));
+    if (reducedMotion.matches) {
+      window.scrollTo({ top: y, behavior: "instant" });
+      return;
+    }
+    window.scrollTo({ top: y, behavior: "smooth" });
+    // Widgets passed on the way may grow as they load and push the sentence down: once the
+    // glide ends where it was aimed (not where the student stopped it), aim once more.
+    if (!again || !("onscrollend" in window)) return;
+    window.addEventListener(
+      "scrollend",
+      () => {
+        const arrived = Math.abs(window.scrollY - y) < 2;
+        if (arrived && this.current === sentence) this.reveal(sentence, false);
+      },
+      { once: true },
+    );
   }
 }
