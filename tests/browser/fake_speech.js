@@ -58,7 +58,8 @@
     }
 
     speak(u) {
-      this.spoken.push({ text: u.text, rate: u.rate, voice: u.voice?.name ?? null, lang: u.lang, t: performance.now() });
+      const voice = u.voice?.name ?? null;
+      this.spoken.push({ text: u.text, rate: u.rate, voice, lang: u.lang, t: performance.now() });
       this.queue.push(u);
       if (!this.current) this.next();
     }
@@ -76,7 +77,9 @@
         }
         fire(u, "start");
         // A word boundary for every word, as real voices report them.
-        for (const m of u.text.matchAll(/\S+/g)) fire(u, "boundary", { charIndex: m.index, name: "word" });
+        for (const m of u.text.matchAll(/\S+/g)) {
+          fire(u, "boundary", { charIndex: m.index, name: "word" });
+        }
         if (config.auto != null) setTimeout(() => this.current === u && this.finish(), config.auto);
       }, 0);
     }
@@ -108,6 +111,9 @@
 
   const synth = new FakeSynth();
   Object.defineProperty(window, "speechSynthesis", { value: synth, configurable: true });
-  Object.defineProperty(window, "SpeechSynthesisUtterance", { value: FakeUtterance, configurable: true });
+  Object.defineProperty(window, "SpeechSynthesisUtterance", {
+    value: FakeUtterance,
+    configurable: true,
+  });
   window.__speech = synth;
 })();

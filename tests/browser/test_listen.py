@@ -544,3 +544,29 @@ def test_player_screenshots(
     page.evaluate("window.scrollBy(0, 600)")
     player.locator(".listen-settings > summary").click()
     page.screenshot(path=artifacts / f"listen-settings-{width}.png")
+
+
+MATH_WORDS = [
+    (
+        r"h_t = \tanh(W_{ih} x_t + b_{ih})",
+        "h sub t equals tanh of W sub i h x sub t plus b sub i h",
+    ),
+    (r"x_t \in \mathbb{R}^D", "x sub t in R to the power D"),
+    (r"x_1, x_2, \ldots, x_T", "x sub 1, x sub 2, dot dot dot, x sub T"),
+    (r"c_t = f_t \odot c_{t-1}", "c sub t equals f sub t element-wise times c sub t minus 1"),
+    (r"W_{hh}^\top", "W sub h h transpose"),
+    (r"\sigma(x)^2", "sigma of x squared"),
+    (r"\frac{\partial L}{\partial h_t}", "partial L over partial h sub t"),
+    (r"\left( -1, 1 \right)", "minus 1, 1"),
+    (r"a \le b < c", "a is at most b is less than c"),
+]
+
+
+@pytest.mark.parametrize(("latex", "said"), MATH_WORDS)
+def test_math_speech_words(page: Page, spoken_server: str, latex: str, said: str) -> None:
+    page.goto(f"{spoken_server}/lessons/spoken")
+    got = page.evaluate(
+        "async (latex) => (await import('/static/js/listen/mathspeech.js')).mathSpeech(latex)",
+        latex,
+    )
+    assert got == said

@@ -41,41 +41,49 @@ export function mountListen(root) {
     const k = all.indexOf(sentence) + 1;
     where.textContent = `Section ${section} of ${sectionCount}, sentence ${k} of ${all.length}`;
     const last = sentences.length - 1;
-    const ends = { "prev-sentence": sentence.index === 0, "prev-section": sentence.index === 0,
+    const ends = {
+      "prev-sentence": sentence.index === 0,
+      "prev-section": sentence.index === 0,
       "next-sentence": sentence.index === last,
-      "next-section": sentence.section === sentences[last].section };
+      "next-section": sentence.section === sentences[last].section,
+    };
     for (const [action, off] of Object.entries(ends)) {
       $(`[data-do="${action}"]`).setAttribute("aria-disabled", String(off));
     }
   };
 
-  const reader = new Reader(sentences, {
-    sentence(s, jumped) {
-      follower.show(s, jumped);
-      showPlace(s);
-      resume.hidden = true;
-      store.savePlace(slug, s, sectionIds, sentences);
+  const reader = new Reader(
+    sentences,
+    {
+      sentence(s, jumped) {
+        follower.show(s, jumped);
+        showPlace(s);
+        resume.hidden = true;
+        store.savePlace(slug, s, sectionIds, sentences);
+      },
+      state(state) {
+        root.dataset.state = state;
+        if (state === "idle") follower.clear();
+        // An old problem is over once reading goes on.
+        if (state !== "idle") status.textContent = "";
+      },
+      problem(message) {
+        status.textContent = message;
+      },
+      voices(voices) {
+        return findVoice(voices, voiceMenu.value || store.savedVoice());
+      },
+      finished() {
+        store.forgetPlace(slug);
+        showPlace(sentences[0]);
+        status.textContent = "Finished: that was the last narrated section.";
+      },
     },
-    state(state) {
-      root.dataset.state = state;
-      if (state === "idle") follower.clear();
-      if (state !== "idle") status.textContent = state === "paused" ? "Paused." : "";
-    },
-    problem(message) {
-      status.textContent = message;
-    },
-    voices(voices) {
-      return findVoice(voices, voiceMenu.value || store.savedVoice());
-    },
-    finished() {
-      store.forgetPlace(slug);
-      showPlace(sentences[0]);
-      status.textContent = "Finished: that was the last narrated section.";
-    },
-  }, lang);
-  reader.rate = store.savedRate();
-  rateMenu.value = String(reader.rate);
-  if (rateMenu.value !== String(reader.rate)) rateMenu.value = "1";
+    lang,
+  );
+  rateMenu.value = String(store.savedRate());
+  if (!rateMenu.value) rateMenu.value = "1"; // a kept speed the menu does not offer
+  reader.rate = Number(rateMenu.value);
 
   // --- where to start ----------------------------------------------------------------------------
   const place = store.savedPlace(slug, sentences, sectionIds);
@@ -84,7 +92,8 @@ export function mountListen(root) {
     reader.index = place.index;
     const section = sectionNumbers.indexOf(place.section) + 1;
     const title = sectionEls[place.section].querySelector("h2")?.textContent.trim() ?? "";
-    resume.querySelector(".listen-resume-text").textContent = `Continue from section ${section}, “${title}”?`;
+    const text = resume.querySelector(".listen-resume-text");
+    text.textContent = `Continue from section ${section}, “${title}”?`;
     resume.hidden = false;
   }
 
@@ -155,7 +164,7 @@ export function mountListen(root) {
     voiceMenu.disabled = true;
   }
 
-  // Clicking a sentence starts reading there, unless the click was to select text or follow a link.
+  // Clicking a sentence starts reading there, unless the click selected text or followed a link.
   root.closest("article")?.addEventListener("click", (e) => {
     const span = e.target.closest(".listen-s");
     if (!span || e.target.closest("a, button, input, select, textarea, label, summary")) return;

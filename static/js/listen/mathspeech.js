@@ -2,6 +2,7 @@
 // tanh of W sub i h x sub t". Simple on purpose: the lesson's formulas are short, and a word
 // for each symbol beats a voice spelling out backslashes and braces.
 
+// biome-ignore format: a table, easier to read in rows
 const NAMED = {
   alpha: "alpha", beta: "beta", gamma: "gamma", delta: "delta", epsilon: "epsilon",
   varepsilon: "epsilon", eta: "eta", theta: "theta", lambda: "lambda", mu: "mu", pi: "pi",
@@ -16,13 +17,17 @@ const NAMED = {
   nabla: "the gradient of", top: "transpose", mid: "given", pm: "plus or minus",
 };
 // Functions: an opening bracket after them reads "of".
+// biome-ignore format: a table, easier to read in rows
 const FUNCTIONS = new Set(["tanh", "sin", "cos", "exp", "log", "ln", "max", "min", "softmax",
   "sigma"]);
+// biome-ignore format: a table, easier to read in rows
 const SILENT = new Set(["left", "right", "big", "Big", "bigg", "Bigg", "displaystyle", "quad",
   "qquad", ",", ";", ":", "!", " ", "{", "}", "|", "limits"]);
+// biome-ignore format: a table, easier to read in rows
 const STYLED = new Set(["text", "mathrm", "mathbf", "mathit", "mathsf", "mathbb", "mathcal",
   "boldsymbol", "operatorname", "textrm", "textbf"]);
 const ACCENTS = { hat: "hat", bar: "bar", tilde: "tilde", dot: "dot", vec: "vector" };
+// biome-ignore format: a table, easier to read in rows
 const SYMBOLS = { "=": "equals", "+": "plus", "-": "minus", "<": "is less than",
   ">": "is greater than", "/": "over", "'": "prime", "|": "", "!": "factorial", ",": "," };
 const POWERS = { 2: "squared", 3: "cubed", T: "transpose", top: "transpose", "-1": "inverse" };
@@ -64,7 +69,10 @@ export function mathSpeech(latex) {
     else if (t === "^") {
       const start = i;
       const power = argument();
-      const raw = tokens.slice(start, i).join("").replace(/[{}\\]/g, "");
+      const raw = tokens
+        .slice(start, i)
+        .join("")
+        .replace(/[{}\\]/g, "");
       say(POWERS[raw] ?? `to the power ${power}`);
     } else if (t === "(" || t === "[") say(lastWasName ? "of" : "");
     else if (t === "{" || t === "}") say("", lastWasName);
@@ -75,7 +83,8 @@ export function mathSpeech(latex) {
     else if (name && ACCENTS[name]) say(`${argument()} ${ACCENTS[name]}`, true);
     else if (name && SILENT.has(name)) continue;
     else if (name && NAMED[name]) say(NAMED[name], FUNCTIONS.has(name));
-    else if (name) say(name, true); // an unknown command: its name is the best guess
+    else if (name)
+      say(name, true); // an unknown command: its name is the best guess
     else if (t in SYMBOLS) say(SYMBOLS[t]);
     else say(t, /[A-Za-z]/.test(t));
   }

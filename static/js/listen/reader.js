@@ -89,7 +89,10 @@ export class Reader {
     const token = ++this.token;
     this.setState("playing");
     this.on.sentence(this.sentences[this.index], true);
-    const voices = await loadVoices(this.synth);
+    // Speak within the click's own task when the voices are there: Safari on iOS only lets a
+    // page start speaking from a user's gesture.
+    let voices = this.synth.getVoices();
+    if (!voices.length) voices = await loadVoices(this.synth);
     if (token !== this.token) return; // paused or moved while the voices were loading
     if (!voices.length) return this.fail(PROBLEMS.noVoices);
     this.voice = this.on.voices(voices);
@@ -135,7 +138,9 @@ export class Reader {
     this.token++;
     clearTimeout(this.timer); // a timeout or an interval: both share one id space
     clearInterval(this.timer);
-    this.synth?.cancel();
+    // Only when something is under way: on some systems a cancel() right before speak()
+    // swallows the new utterance too.
+    if (this.synth?.speaking || this.synth?.pending) this.synth.cancel();
   }
 
   /** Say the current sentence, piece by piece, then move on. */

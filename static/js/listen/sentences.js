@@ -6,15 +6,17 @@
 
 import { mathSpeech } from "./mathspeech.js";
 
-const SKIP = [
-  ".widget", "form", "pre", "code", "table", "figure", "img", "svg", "button", "input",
-  "select", "textarea", "script", "style", "template", ".quiz", ".dilemmas", ".coming-soon",
-  ".math-error", "[hidden]", "[aria-hidden='true']", ".listen",
-].join(", ");
+const SKIP =
+  ".widget, form, pre, code, table, figure, img, svg, button, input, select, textarea, " +
+  "script, style, template, .quiz, .dilemmas, .coming-soon, .math-error, [hidden], " +
+  "[aria-hidden='true'], .listen";
 // Elements that end a sentence's run of text: a sentence never spans two of them.
-const BLOCKS = new Set(["P", "LI", "UL", "OL", "DL", "DT", "DD", "H1", "H2", "H3", "H4", "H5",
-  "H6", "BLOCKQUOTE", "DIV", "SECTION", "ARTICLE", "ASIDE", "HEADER", "FOOTER", "DETAILS",
-  "SUMMARY", "FIGCAPTION", "HR", "BR"]);
+const BLOCKS = new Set(
+  (
+    "P LI UL OL DL DT DD H1 H2 H3 H4 H5 H6 BLOCKQUOTE DIV SECTION ARTICLE ASIDE HEADER FOOTER " +
+    "DETAILS SUMMARY FIGCAPTION HR BR"
+  ).split(" "),
+);
 const OBJECT = "\uFFFC"; // stands for a math element while the text is cut into sentences
 
 /**
@@ -111,7 +113,11 @@ export function wrapSentences(sections, lang) {
           if (!cuts.has(node)) cuts.set(node, []);
           cuts.get(node).push([from, to, sentence]);
         }
-        sentence.text = words.join("").replace(/\s+/g, " ").replace(/ ([,.;:!?])/g, "$1").trim();
+        sentence.text = words
+          .join("")
+          .replace(/\s+/g, " ")
+          .replace(/ ([,.;:!?])/g, "$1")
+          .trim();
         sentences.push(sentence);
       }
     }

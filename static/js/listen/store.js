@@ -43,7 +43,7 @@ export function savedPlace(slug, sentences, sectionIds) {
   const inSection = sentences.filter((s) => s.section === section);
   if (!inSection.length) return null;
   const exact = inSection[place.sentence];
-  const found = exact && exact.text.startsWith(place.start) ? exact : inSection[0];
+  const found = exact?.text.startsWith(String(place.start)) ? exact : inSection[0];
   return found.index > 0 ? found : null;
 }
 
