@@ -22,7 +22,7 @@ _MATH_TAGS = set(
     " munderover mtable mtr mtd mstyle mpadded mphantom menclose semantics annotation".split()
 )
 _MATH_ATTRS = {
-    "math": {"display", "xmlns"},
+    "math": {"display", "xmlns", "alttext"},
     "mo": set(
         "stretchy fence separator lspace rspace form largeop movablelimits minsize maxsize"
         " symmetric".split()
@@ -54,6 +54,9 @@ def latex_to_mathml(latex: str, *, display: bool) -> str:
         mathml = latex2mathml.converter.convert(latex, display="block" if display else "inline")
     except Exception:  # latex2mathml raises many exception types on malformed input
         return f'<code class="math-error">{html.escape(latex)}</code>'
+    # The source as alttext: what "Listen" turns into words, and a fallback for assistive tech.
+    alt = html.escape(" ".join(latex.split()), quote=True)
+    mathml = mathml.replace("<math ", f'<math alttext="{alt}" ', 1)
     return nh3.clean(mathml, tags=_MATH_TAGS, attributes=_MATH_ATTRS, link_rel=None)
 
 

@@ -50,20 +50,3 @@ def test_index_links_to_the_lesson(page: Page, live_server: str) -> None:
     page.goto(live_server)
     page.get_by_role("link", name="Recurrent neural networks").click()
     expect(page).to_have_url(f"{live_server}/lessons/rnn")
-
-
-def test_listen_reads_the_narrated_prose_only(page: Page, live_server: str) -> None:
-    # Record what would be spoken instead of speaking it (headless Chromium has no voices).
-    page.add_init_script(
-        "window.__spoken = [];window.speechSynthesis.speak = (u) => window.__spoken.push(u.text);"
-    )
-    page.goto(f"{live_server}/lessons/rnn")
-    expect(page.locator(".listen-what")).to_have_text(
-        "Reads aloud: What is an RNN? · The parade analogy"
-    )
-    page.get_by_role("button", name="Listen").click()
-    expect(page.get_by_role("button", name="Stop listening")).to_be_visible()
-    (spoken,) = page.evaluate("window.__spoken")
-    assert spoken.startswith("What is an RNN? Recurrent neural networks (RNNs) are a class")
-    assert "The parade analogy" in spoken and "Imagine" in spoken
-    assert "Check answer" not in spoken and "needs JavaScript" not in spoken

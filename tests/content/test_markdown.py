@@ -71,6 +71,14 @@ def test_mathml_is_sanitized(latex: str) -> None:
     assert all(not a.startswith("on") and a != "href" for t in soup.find_all(True) for a in t.attrs)
 
 
+def test_math_carries_its_source_as_alttext() -> None:
+    # "Listen" speaks math from this; quotes and angle brackets stay inside the attribute.
+    soup = render('Here $W_{ih}  x_t < "b"$ sits.')
+    math = soup.find("math")
+    assert math is not None and math["alttext"] == 'W_{ih} x_t < "b"'
+    assert len(soup.find_all("math")) == 1 and soup.find("b") is None
+
+
 def test_broken_latex_shows_its_source_escaped() -> None:
     out = latex_to_mathml(r"\frac{<b>", display=True)
     soup = BeautifulSoup(out, "html.parser")
