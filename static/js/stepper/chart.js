@@ -33,6 +33,7 @@ export class LineChart {
     this.canvas.setAttribute("role", "img");
     this.canvas.setAttribute("aria-label", opts.label || "chart");
     this.canvas.style.height = `${this.opts.height}px`;
+    if (opts.yLabel) this.canvas.dataset.yLabel = opts.yLabel;
     this.data = { series: [] };
     this.base = document.createElement("canvas"); // axes, text and lines: redrawn when data change
     this.overlay = null; // the moving marker: drawn on top without text, so no style recalc
@@ -46,6 +47,8 @@ export class LineChart {
   /** data: {series: [{points: [[x, y]], colour, dash, width, alpha, dots}], hlines} */
   draw(data) {
     this.data = data;
+    // what is plotted, for a reader of the page without its pixels (the browser tests)
+    this.canvas.dataset.series = JSON.stringify(data.series.map((s) => s.points));
     const { canvas, opts } = this;
     const W = this.width;
     const H = opts.height;
@@ -87,6 +90,7 @@ export class LineChart {
     const TITLE = 16; // the rotated y title's band (12 px text), left of the tick labels
     const left = Math.ceil(tickW + 8 + (opts.yLabel ? TITLE + 4 : 0)) + 2;
     this.margin = { left, tickW };
+    Object.assign(canvas.dataset, { left, tickWidth: tickW });
     const right = 10;
     const top = 10;
     const bottom = opts.xLabel ? 34 : 22;

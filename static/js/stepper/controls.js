@@ -3,11 +3,7 @@
 
 import { h, uid } from "./dom.js";
 import { icon } from "./icons.js";
-
-export const VOCAB = " abcdefghijklmnopqrstuvwxyz0123456789.,;:!?'\"-()";
-const VOCAB_SET = new Set(VOCAB);
-export const MAX_INPUT = 200;
-export const MAX_SCALE = 10;
+import { limits } from "./limits.js";
 
 // Characters the network cannot read but that have an obvious stand-in.
 const REPLACE = {
@@ -24,35 +20,36 @@ const WHITESPACE_NAMES = { "\t": "tab", "\n": "line break", "\r": "line break", 
 const named = (ch) => WHITESPACE_NAMES[ch] || (/\s/.test(ch) ? "odd space" : `“${ch}”`);
 
 /**
- * Return {text, changes} for what the student typed: the text the network can read (VOCAB, at
- * most MAX_INPUT characters) and exactly what was done to get it:
+ * Return {text, changes} for what the student typed: the text the network can read (the
+ * vocabulary, at most limits.maxInput characters) and exactly what was done to get it:
  * changes = {lowercased: [chars], transliterated: [[from, to]], replaced: [[from, to]],
- *            removed: [chars], cut: number of characters past MAX_INPUT}.
+ *            removed: [chars], cut: number of characters past the limit}.
  */
 export function sanitize(raw) {
+  const vocab = limits.vocabSet;
   const lowercased = new Set();
   const transliterated = new Map();
   const replaced = new Map();
   const removed = new Set();
   let text = "";
   for (const ch of raw) {
-    if (VOCAB_SET.has(ch)) { text += ch; continue; }
+    if (vocab.has(ch)) { text += ch; continue; }
     const lower = ch.toLowerCase();
-    if (lower.length === 1 && VOCAB_SET.has(lower)) { text += lower; lowercased.add(ch); continue; }
+    if (lower.length === 1 && vocab.has(lower)) { text += lower; lowercased.add(ch); continue; }
     if (REPLACE[ch]) { text += REPLACE[ch]; replaced.set(ch, REPLACE[ch]); continue; }
     if (/\s/.test(ch)) { text += " "; replaced.set(named(ch), "space"); continue; }
     // é → e, Ö → o, ñ → n: the base letter without its combining accents
     const base = LETTERS[lower] ?? lower.normalize("NFD").replace(/[\u0300-\u036f]/g, "");
-    if (base && base !== lower && [...base].every((c) => VOCAB_SET.has(c))) {
+    if (base && base !== lower && [...base].every((c) => vocab.has(c))) {
       text += base;
       transliterated.set(ch, base);
       continue;
     }
     removed.add(ch);
   }
-  const cut = Math.max(0, [...text].length - MAX_INPUT);
+  const cut = Math.max(0, [...text].length - limits.maxInput);
   return {
-    text: text.slice(0, MAX_INPUT),
+    text: text.slice(0, limits.maxInput),
     changes: { lowercased: [...lowercased], transliterated: [...transliterated], replaced: [...replaced],
       removed: [...removed], cut },
   };
@@ -72,7 +69,7 @@ export function changeNote({ lowercased, transliterated, replaced, removed, cut 
   }
   if (replaced.length) parts.push(`replaced ${quoteList(replaced.map(([a, b]) => `${a} → ${b}`))}`);
   if (removed.length) parts.push(`removed ${quoteList(removed.map(named))}`);
-  if (cut) parts.push(`cut the last ${cut} character${cut === 1 ? "" : "s"} (at most ${MAX_INPUT})`);
+  if (cut) parts.push(`cut the last ${cut} character${cut === 1 ? "" : "s"} (at most ${limits.maxInput})`);
   if (!parts.length) return "";
   return `Changed your input: ${parts.join("; ")}. The network reads only lowercase letters, digits, spaces and . , ; : ! ? ' " - ( )`;
 }
@@ -99,16 +96,16 @@ export class NetworkControls {
     const isLocked = (c) => locked.has(c);
     const show = (c) => !hidden.has(c);
 
-    this.cellInputs = ["rnn", "lstm", "gru"].map((cell) => h("input", {
+    this.cellInputs = limits.cells.map((cell) => h("input", {
       type: "radio", name, value: cell, disabled: isLocked("cell"),
       onchange: () => onChange({ cell }),
     }));
     const cellBox = h("fieldset", { class: `st-field st-cell-pick${isLocked("cell") ? " locked" : ""}` },
       h("legend", {}, "Cell", isLocked("cell") ? lockMark() : null),
       h("div", { class: "st-segmented" }, this.cellInputs.map((input) =>
-        h("label", {}, input, h("span", { text: input.value.toUpperCase() })))));
+        h("label", {}, input, h("span", { text: limits.cellNames[input.value] })))));
 
-    this.hidden = h("input", { type: "range", min: 1, max: 64, step: 1, disabled: isLocked("hidden_size"),
+    this.hidden = h("input", { type: "range", min: 1, max: limits.maxHidden, step: 1, disabled: isLocked("hidden_size"),
       oninput: () => { this.hiddenOut.textContent = this.hidden.value; onChange({ H: +this.hidden.value }, true); } });
     this.hiddenOut = h("output", { class: "st-out-val" });
 
@@ -123,16 +120,17 @@ export class NetworkControls {
     // A plain RNN has no gate to bias: hide the slider where the lesson fixes the cell to rnn.
     const showBias = show("memory_bias") && !(isLocked("cell") && state.cell === "rnn");
 
-    this.seed = h("input", { type: "number", min: 0, max: 2 ** 31 - 1, step: 1, inputmode: "numeric",
+    const [seedLo, seedHi] = limits.seed;
+    this.seed = h("input", { type: "number", min: seedLo, max: seedHi, step: 1, inputmode: "numeric",
       disabled: isLocked("seed"), onchange: () => {
-        const v = Math.max(0, Math.min(2 ** 31 - 1, Math.floor(+this.seed.value || 0)));
+        const v = Math.max(seedLo, Math.min(seedHi, Math.floor(+this.seed.value || 0)));
         onChange({ seed: v });
       } });
     const reseed = h("button", { type: "button", class: "st-icon-btn", disabled: isLocked("seed"),
       title: "Draw new random weights", "aria-label": "New random seed",
       onclick: () => onChange({ seed: Math.floor(Math.random() * 100000) }) }, icon("dice"));
 
-    this.input = h("input", { type: "text", maxlength: MAX_INPUT, spellcheck: "false", autocomplete: "off",
+    this.input = h("input", { type: "text", maxlength: limits.maxInput, spellcheck: "false", autocomplete: "off",
       disabled: isLocked("input"), class: "st-text" });
     this.inputNote = h("p", { class: "st-input-note", "aria-live": "polite" });
     const inputForm = h("form", { class: "st-input-form", onsubmit: (e) => { e.preventDefault(); this.submitInput(); } },
@@ -170,7 +168,7 @@ export class NetworkControls {
     for (const input of this.cellInputs) input.checked = input.value === state.cell;
     this.hidden.value = state.H;
     this.hiddenOut.textContent = String(state.H);
-    if (state.ws > +this.scale.max) this.scale.max = String(MAX_SCALE);
+    if (state.ws > +this.scale.max) this.scale.max = String(limits.weightScale[1]);
     this.scale.value = state.ws;
     this.scaleOut.textContent = state.ws.toFixed(2);
     this.bias.value = state.mb;

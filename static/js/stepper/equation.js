@@ -2,9 +2,10 @@
 // the student sees every number that went into h_t — and we check it reproduces the engine.
 
 import { escapeHtml, fmt, glyph } from "./dom.js";
+import { limits } from "./limits.js";
 
-const sigmoid = (a) => 1 / (1 + Math.exp(-a));
-const GATE_ROWS = { lstm: ["i", "f", "g", "o"], gru: ["r", "z", "n"], rnn: ["a"] };
+/** σ(a) = 1 / (1 + e^−a): the gates' squashing function (the one sigmoid of the stepper). */
+export const sigmoid = (a) => 1 / (1 + Math.exp(-a));
 
 /** Return the pieces of row `row`'s pre-activation: input column, biases and the W_hh terms. */
 function preactivation(params, row, tok, hPrev) {
@@ -31,7 +32,7 @@ export function unitUpdate(run, t, u, edits = []) {
   const tok = run.tokens[t];
   const hPrev = t === 0 ? run.h0 : run.h[t - 1];
   const gates = {};
-  for (const [gi, name] of GATE_ROWS[run.cell].entries()) {
+  for (const [gi, name] of limits.gates[run.cell].entries()) {
     gates[name] = preactivation(run.params, gi * H + u, tok, hPrev);
   }
   const out = { cell: run.cell, t, u, char: run.input[t], gates, hPrev: hPrev[u], edits, computed: {} };

@@ -2,10 +2,13 @@
 // LSTM forget gate) and run on; the widget shows the original and edited runs side by side.
 
 import { fmt, h, uid } from "./dom.js";
+import { limits } from "./limits.js";
 
-const RANGES = { h: [-1, 1, 0.01], c: [-5, 5, 0.05], forget: [0, 1, 0.01] };
+// The slider's step per target; its range is the server's, except that c (which the server
+// bounds at ±10) gets ±5 at most, where an untrained cell state lives.
+const STEPS = { h: 0.01, c: 0.05, forget: 0.01 };
+const C_SLIDER = 5;
 const TARGET_TEXT = { h: "hidden unit h", c: "cell state c", forget: "forget gate f" };
-export const MAX_FORKS = 16;
 
 export class ForkPanel {
   constructor({ onChange }) {
@@ -57,7 +60,10 @@ export class ForkPanel {
   }
 
   syncRange() {
-    const [lo, hi, step] = RANGES[this.target.value || "h"];
+    const target = this.target.value || "h";
+    let [lo, hi] = limits.overrides[target];
+    if (target === "c") [lo, hi] = [Math.max(lo, -C_SLIDER), Math.min(hi, C_SLIDER)];
+    const step = STEPS[target];
     Object.assign(this.value, { min: lo, max: hi, step });
     this.value.value = this.target.value === "forget" ? 1 : 0;
     this.showValue();
@@ -76,7 +82,7 @@ export class ForkPanel {
     };
     const rest = this.forks.filter((f) => !(f.step === edit.step && f.unit === edit.unit && f.target === edit.target));
     this.touched = false;
-    this.onChange([...rest, edit].slice(-MAX_FORKS));
+    this.onChange([...rest, edit].slice(-limits.maxOverrides));
   }
 }
 
@@ -89,5 +95,5 @@ export function decodeForks(text) {
   return text.split("~").map((part) => {
     const m = /^(\d+)\.(\d+)\.(h|c|forget)\.(-?[\d.]+(?:e-?\d+)?)$/.exec(part);
     return m && { step: +m[1], unit: +m[2], target: m[3], value: +m[4] };
-  }).filter((f) => f && Number.isFinite(f.value)).slice(0, MAX_FORKS);
+  }).filter((f) => f && Number.isFinite(f.value)).slice(0, limits.maxOverrides);
 }

@@ -4,9 +4,10 @@
 import { CELL_COLOURS, CELL_DASH, influence as influenceColour } from "./colors.js";
 import { LineChart, chartLegend } from "./chart.js";
 import { glyph, h } from "./dom.js";
+import { sigmoid } from "./equation.js";
+import { limits } from "./limits.js";
 import { ratioText } from "./sequence.js";
 
-export const CELL_NAMES = { rnn: "RNN", lstm: "LSTM", gru: "GRU" };
 const FLOAT_W = 38; // px between float centres
 const FLOOR = 1e-30; // the chart's lowest value: below this the float is long gone
 
@@ -41,7 +42,7 @@ export class Parade {
       this.lanes = cells.map((cell) => this.lane(cell, input, locked));
       this.lanesEl.replaceChildren(...this.lanes.map((l) => l.el));
       this.legendEl.replaceChildren(chartLegend(cells.map((c) => ({
-        colour: CELL_COLOURS[c], dash: CELL_DASH[c], dotted: c === "gru", label: CELL_NAMES[c] }))));
+        colour: CELL_COLOURS[c], dash: CELL_DASH[c], dotted: c === "gru", label: limits.cellNames[c] }))));
       this.t = -1;
       this.place();
     }
@@ -52,10 +53,11 @@ export class Parade {
   }
 
   lane(cell, input, locked) {
+    const text = limits.cellNames[cell];
     const name = locked
-      ? h("span", { class: "st-lane-name", text: CELL_NAMES[cell] })
-      : h("button", { type: "button", class: "st-lane-name", text: CELL_NAMES[cell],
-        title: `Show the ${CELL_NAMES[cell]}'s numbers below`, onclick: () => this.onPickCell(cell) });
+      ? h("span", { class: "st-lane-name", text })
+      : h("button", { type: "button", class: "st-lane-name", text,
+        title: `Show the ${text}'s numbers below`, onclick: () => this.onPickCell(cell) });
     name.style.setProperty("--lane", CELL_COLOURS[cell]);
     const floats = [...input].map((ch, k) => {
       const f = h("span", { class: "st-float", dataset: { step: k } }, h("span", { text: glyph(ch) }));
@@ -162,15 +164,15 @@ const mean = (rows) => {
  * finds: memory bias 3 (added to the LSTM forget / GRU update gate bias).
  */
 export class MemoryHint {
-  /** onBias(value) sets the widget's memory bias. */
-  constructor({ onBias }) {
+  /** onBias(value) sets the widget's memory bias; open: the explanation starts open. */
+  constructor({ onBias, open }) {
     this.text = h("p", { class: "st-memory-text" });
     this.gates = h("p", { class: "st-memory-gates" });
     this.button = h("button", { type: "button", class: "st-memory-btn",
       text: `Start the gates remembering (memory bias ${REMEMBERING_BIAS})`,
       onclick: () => onBias(this.remembering ? 0 : REMEMBERING_BIAS) });
     this.summary = h("summary", { text: "Why does the LSTM forget almost as fast as the RNN?" });
-    this.why = h("details", { class: "st-memory-why", open: !window.matchMedia("(max-width: 760px)").matches },
+    this.why = h("details", { class: "st-memory-why", open },
       this.summary, this.text, this.gates);
     this.el = h("section", { class: "st-memory", "aria-label": "Why gated cells forget before training" },
       this.why, this.button);
@@ -179,7 +181,7 @@ export class MemoryHint {
   /** Explain memory bias `mb` with the runs' real average gates (runs: cell -> trace). */
   update(mb, runs) {
     this.remembering = mb >= REMEMBERING_BIAS;
-    const gate = 1 / (1 + Math.exp(-mb)); // the keep gate's value before the input moves it
+    const gate = sigmoid(mb); // the keep gate's value before the input moves it
     const sig = `σ(${mb}) ≈ ${gate.toFixed(2)}`;
     const keeps = `${Math.round(gate * 100)}%`;
     this.el.classList.toggle("on", mb > 0);

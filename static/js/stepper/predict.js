@@ -121,4 +121,12 @@ export class PredictPanel {
     this.buttons.hidden = true;
     this.question.textContent = message;
   }
+
+  /** Forget the score and any question: back to a fresh start. */
+  reset() {
+    this.right = this.total = 0;
+    this.idle("");
+    this.score.textContent = "";
+    this.result.textContent = "";
+  }
 }

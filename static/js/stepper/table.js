@@ -2,6 +2,7 @@
 // screen readers ("Step 3 of 12, input r, ...").
 
 import { fmt, h, pct, spoken } from "./dom.js";
+import { limits } from "./limits.js";
 import { ROWS, ROW_TEXT, rowValues } from "./run.js";
 import { meterSentence } from "./sequence.js";
 
@@ -46,7 +47,7 @@ export class NumbersTable {
 
   update(run, t) {
     if (this.el.hidden || !run) return;
-    this.caption.textContent = `Step ${t + 1} of ${run.input.length}, input “${spoken(run.input[t])}”: all numbers (${run.cell.toUpperCase()})`;
+    this.caption.textContent = `Step ${t + 1} of ${run.input.length}, input “${spoken(run.input[t])}”: all numbers (${limits.cellNames[run.cell]})`;
     const cols = this.keys.map((k) => rowValues(run, k, t));
     const before = rowValues(run, "hPrev", t);
     const after = run.h[t];
