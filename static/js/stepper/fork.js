@@ -19,19 +19,51 @@ export class ForkPanel {
     this.value = h("input", { type: "range", id: uid("fv"), oninput: () => this.showValue() });
     this.valueOut = h("output", { class: "st-out-val" });
     this.list = h("ul", { class: "st-fork-list" });
-    this.clear = h("button", { type: "button", class: "secondary", text: "Undo all edits",
-      onclick: () => this.onChange([]) });
-    const form = h("form", { class: "st-fork-form", onsubmit: (e) => { e.preventDefault(); this.add(); } },
-      h("label", { for: this.step.id }, "At step"), this.step,
-      h("label", { for: this.target.id }, "set"), this.target,
-      h("label", { for: this.unit.id }, "of unit"), this.unit,
-      h("label", { for: this.value.id }, "to"), h("span", { class: "st-fork-value" }, this.value, this.valueOut),
-      h("button", { type: "submit", text: "Fork" }));
-    this.el = h("details", { class: "st-fork" },
-      h("summary", {}, h("strong", { text: "Fork the timeline" }), " — change one number, see what follows"),
-      h("p", { class: "st-note", text: "Overwrite a number at one step and let the same network run on. "
-        + "The original and the edited run then appear side by side: identical before the edit, different after it." }),
-      form, this.list, this.clear);
+    this.clear = h("button", {
+      type: "button",
+      class: "secondary",
+      text: "Undo all edits",
+      onclick: () => this.onChange([]),
+    });
+    const form = h(
+      "form",
+      {
+        class: "st-fork-form",
+        onsubmit: (e) => {
+          e.preventDefault();
+          this.add();
+        },
+      },
+      h("label", { for: this.step.id }, "At step"),
+      this.step,
+      h("label", { for: this.target.id }, "set"),
+      this.target,
+      h("label", { for: this.unit.id }, "of unit"),
+      this.unit,
+      h("label", { for: this.value.id }, "to"),
+      h("span", { class: "st-fork-value" }, this.value, this.valueOut),
+      h("button", { type: "submit", text: "Fork" }),
+    );
+    this.el = h(
+      "details",
+      { class: "st-fork" },
+      h(
+        "summary",
+        {},
+        h("strong", { text: "Fork the timeline" }),
+        " — change one number, see what follows",
+      ),
+      h("p", {
+        class: "st-note",
+        text:
+          "Overwrite a number at one step and let the same network run on. " +
+          "The original and the edited run then appear side by side: identical before the " +
+          "edit, different after it.",
+      }),
+      form,
+      this.list,
+      this.clear,
+    );
     this.el.addEventListener("toggle", () => this.el.open && this.onOpen?.());
   }
 
@@ -40,7 +72,9 @@ export class ForkPanel {
     const targets = cell === "lstm" ? ["h", "c", "forget"] : ["h"];
     if (this.target.dataset.cell !== cell) {
       this.target.dataset.cell = cell;
-      this.target.replaceChildren(...targets.map((v) => h("option", { value: v, text: TARGET_TEXT[v] })));
+      this.target.replaceChildren(
+        ...targets.map((v) => h("option", { value: v, text: TARGET_TEXT[v] })),
+      );
       this.syncRange();
     }
     this.step.max = T;
@@ -50,13 +84,26 @@ export class ForkPanel {
       this.unit.value = unit;
     }
     this.forks = forks;
-    this.list.replaceChildren(...forks.map((f, i) => h("li", {},
-      `Step ${f.step + 1}: ${TARGET_TEXT[f.target]}[${f.unit}] set to ${fmt(f.value, 2)} `,
-      h("button", { type: "button", class: "st-link", text: "remove",
-        "aria-label": `Remove the edit at step ${f.step + 1}`,
-        onclick: () => this.onChange(forks.filter((_, j) => j !== i)) }))));
+    this.list.replaceChildren(
+      ...forks.map((f, i) =>
+        h(
+          "li",
+          {},
+          `Step ${f.step + 1}: ${TARGET_TEXT[f.target]}[${f.unit}] set to ${fmt(f.value, 2)} `,
+          h("button", {
+            type: "button",
+            class: "st-link",
+            text: "remove",
+            "aria-label": `Remove the edit at step ${f.step + 1}`,
+            onclick: () => this.onChange(forks.filter((_, j) => j !== i)),
+          }),
+        ),
+      ),
+    );
     this.clear.hidden = !forks.length;
-    this.step.oninput = this.unit.oninput = () => { this.touched = true; };
+    this.step.oninput = this.unit.oninput = () => {
+      this.touched = true;
+    };
   }
 
   syncRange() {
@@ -80,20 +127,27 @@ export class ForkPanel {
       target: this.target.value,
       value: +this.value.value,
     };
-    const rest = this.forks.filter((f) => !(f.step === edit.step && f.unit === edit.unit && f.target === edit.target));
+    const rest = this.forks.filter(
+      (f) => !(f.step === edit.step && f.unit === edit.unit && f.target === edit.target),
+    );
     this.touched = false;
     this.onChange([...rest, edit].slice(-limits.maxOverrides));
   }
 }
 
 /** Encode edits for the URL: step.unit.target.value joined by "~". */
-export const encodeForks = (forks) => forks.map((f) => `${f.step}.${f.unit}.${f.target}.${f.value}`).join("~");
+export const encodeForks = (forks) =>
+  forks.map((f) => `${f.step}.${f.unit}.${f.target}.${f.value}`).join("~");
 
 /** Decode edits from the URL, dropping anything malformed. */
 export function decodeForks(text) {
   if (!text) return [];
-  return text.split("~").map((part) => {
-    const m = /^(\d+)\.(\d+)\.(h|c|forget)\.(-?[\d.]+(?:e-?\d+)?)$/.exec(part);
-    return m && { step: +m[1], unit: +m[2], target: m[3], value: +m[4] };
-  }).filter((f) => f && Number.isFinite(f.value)).slice(0, limits.maxOverrides);
+  return text
+    .split("~")
+    .map((part) => {
+      const m = /^(\d+)\.(\d+)\.(h|c|forget)\.(-?[\d.]+(?:e-?\d+)?)$/.exec(part);
+      return m && { step: +m[1], unit: +m[2], target: m[3], value: +m[4] };
+    })
+    .filter((f) => f && Number.isFinite(f.value))
+    .slice(0, limits.maxOverrides);
 }

@@ -15,11 +15,22 @@ export class Predictions {
       this.list.append(li);
       return { li, ch, bar, val };
     });
-    this.el = h("details", { class: "st-out st-fold", open },
-      h("summary", {}, h("span", { class: "st-fold-title", text: "Top 5 guesses for the next character" })),
+    this.el = h(
+      "details",
+      { class: "st-out st-fold", open },
+      h(
+        "summary",
+        {},
+        h("span", { class: "st-fold-title", text: "Top 5 guesses for the next character" }),
+      ),
       this.list,
-      h("p", { class: "st-note", text: "Untrained weights: predictions are random until trained. "
-        + "Try the Train view to see a network learn." }));
+      h("p", {
+        class: "st-note",
+        text:
+          "Untrained weights: predictions are random until trained. " +
+          "Try the Train view to see a network learn.",
+      }),
+    );
   }
 
   /** Paint step t's top 5; `next` is the actual next input character (or undefined). */

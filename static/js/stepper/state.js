@@ -2,10 +2,10 @@
 // and how a change to it plays out (a new sequence starts at step 1, edits that no longer fit
 // are dropped). The state is also kept in the URL, so a copied link reproduces the view.
 
-import { sanitize } from "./controls.js";
 import { debounce } from "./dom.js";
 import { decodeForks, encodeForks } from "./fork.js";
 import { limits } from "./limits.js";
+import { sanitize } from "./sanitize.js";
 import { PRESET, parseLengths, trainLimits } from "./trainsettings.js";
 import { readUrlState, urlWith, writeUrlState } from "./url.js";
 

@@ -50,7 +50,15 @@ export class TrainView {
     const store = (e) => this.store(e.target);
     const number = (key, step, disabled = false) => {
       const [min, max] = this.limits[key];
-      return h("input", { type: "number", min, max, step, class: "st-num", disabled, onchange: store });
+      return h("input", {
+        type: "number",
+        min,
+        max,
+        step,
+        class: "st-num",
+        disabled,
+        onchange: store,
+      });
     };
     this.task = h(
       "select",
@@ -140,7 +148,7 @@ export class TrainView {
       "by remembering, as LSTMs are usually set up); the RNN has no gate to bias.";
   }
 
-  /** Read the form into a change for the widget; `changed` (the field just edited) gets its note. */
+  /** Read the form into a change for the widget; `changed` (the field just edited) gets a note. */
   store(changed) {
     const read = (input, key, what) => {
       const { value, note } = readNumber(input.value, this.limits[key], what);

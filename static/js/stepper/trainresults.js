@@ -1,7 +1,7 @@
 // What a training run shows: loss, gradient norm and accuracy curves of the latest runs with
 // samples of generated text; and the preset's final accuracy against the parade length.
 
-import { LineChart, chartLegend } from "./chart.js";
+import { chartLegend, LineChart } from "./chart.js";
 import { CELL_COLOURS, CELL_DASH } from "./colors.js";
 import { h, pct } from "./dom.js";
 import { limits } from "./limits.js";
@@ -162,7 +162,8 @@ export class PresetResults {
         const ok = this.results.filter((p) => p.cell === cell && p.accuracy >= 0.9);
         const lengths = ok.map((p) => p.length);
         return lengths.length
-          ? `${name} named the first float at least 90% of the time up to L = ${Math.max(...lengths)}.`
+          ? `${name} named the first float at least 90% of the time ` +
+              `up to L = ${Math.max(...lengths)}.`
           : `${name} never reached 90%.`;
       })
       .join(" ");
@@ -192,12 +193,26 @@ export class PresetResults {
     };
     this.table.replaceChildren(
       h("caption", { text: "Final accuracy by parade length" }),
-      h("thead", {}, h("tr", {}, th("L", "col"), PRESET.cells.map((c) => th(names[c], "col")))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          th("L", "col"),
+          PRESET.cells.map((c) => th(names[c], "col")),
+        ),
+      ),
       h(
         "tbody",
         {},
         this.lengths.map((L) =>
-          h("tr", {}, th(String(L), "row"), PRESET.cells.map((c) => cell(c, L))),
+          h(
+            "tr",
+            {},
+            th(String(L), "row"),
+            PRESET.cells.map((c) => cell(c, L)),
+          ),
         ),
       ),
     );

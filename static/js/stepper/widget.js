@@ -10,8 +10,7 @@ import { presetHidden, TrainView } from "./train.js";
 import { Transport } from "./transport.js";
 import { StepperView } from "./view.js";
 
-const LAST_STEP =
-  "This is the last step: press Home (or First step) to predict the parade again.";
+const LAST_STEP = "This is the last step: press Home (or First step) to predict the parade again.";
 
 export class StepperWidget {
   constructor(root, config) {
