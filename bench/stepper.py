@@ -1,12 +1,15 @@
 """Benchmark the stepper in real Chromium: step render time and the lesson page's weight.
 
 Run: .venv/bin/python bench/stepper.py   (starts its own server on a free port)
+     .venv/bin/python bench/stepper.py --base DIR   (also serves DIR, an exported older tree such
+         as `git archive <commit> | tar -x -C DIR`, and times both in the same run, alternating)
      .venv/bin/python bench/stepper.py --api   (only the trace requests' time and bytes per view)
 
 1. Render time of one step at H=64, T=200 with three parade lanes (RNN, LSTM, GRU), and in the
-   single-lane stepper view: performance.now() around the widget's render, once for the DOM
-   writes alone and once including the style and layout they cause (a forced reflow).
-   Target: p95 < 16 ms, one frame.
+   single-lane stepper view: performance.now() around a move of the scrubber (its input event
+   runs the step), once for the DOM writes alone and once including the style and layout they
+   cause (a forced reflow). The page is driven as a student drives it, never through the
+   widget's internals. Targets: a step p95 < 16 ms, one frame; a jump of 37 steps p95 < 33 ms.
 2. Bytes transferred (gzip where the server compresses) to load the lesson page with every
    widget showing its first trace, beside the uncompressed size. Target: < 250 KB transferred.
 """
@@ -34,13 +37,15 @@ INPUT = TEXT[:200]
 BUDGET_KB = 250  # the lesson page with every widget, as transferred
 
 MEASURE = """async ([id, steps, jump]) => {
-  const w = document.getElementById(id).stepper;
+  const scrub = document.getElementById(id).querySelector(".st-scrub");
+  const T = +scrub.max;
+  const goTo = (t) => { scrub.value = String(t + 1); scrub.dispatchEvent(new Event("input")); };
   const js = [], frame = [];
-  w.goTo(0);
+  goTo(0);
   for (let i = 1; i <= steps; i++) {
-    const t = (i * jump) % w.T;          // jump 1: step forward as → or play does
+    const t = (i * jump) % T;            // jump 1: step forward as → or play does
     const t0 = performance.now();
-    w.goTo(t);
+    goTo(t);
     const t1 = performance.now();
     document.body.offsetHeight;          // force the style and layout this step causes
     const t2 = performance.now();
@@ -58,24 +63,24 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def serve(tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
+def serve(tmp: Path, root: Path = ROOT) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     env = {
         **os.environ,
-        "PARADE_LESSONS_DIR": str(ROOT / "lessons"),
+        "PARADE_LESSONS_DIR": str(root / "lessons"),
         "PARADE_DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
         "PARADE_SECRET_KEY": "bench-secret-" + "x" * 40,
         "PARADE_WATCH_LESSONS": "false",
     }
     proc = subprocess.Popen(
         [sys.executable, "-m", "app.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
+        cwd=root,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 90  # a loaded machine starts slowly
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
@@ -96,11 +101,17 @@ def render_times(page: Page, base: str, view: str, cell: str, jump: int) -> dict
     query = urlencode({f"{WIDGET}.{k}": v for k, v in state.items()})
     page.goto(f"{base}/lessons/rnn?{query}#{WIDGET}")
     page.locator(f"#{WIDGET}").scroll_into_view_if_needed()
-    lanes = 3 if view == "parade" else 1
+    # read from the page alone (an older tree has no data- hooks): 200 steps on the scrubber,
+    # 64 painted units, then every trace request answered (the memory meters included)
     page.wait_for_function(
-        f"(() => {{ const w = document.getElementById('{WIDGET}').stepper;"
-        f" return w.trace && w.trace.input.length === 200 && w.trace.hidden_size === 64"
-        f" && Object.keys(w.runs).length === {lanes}; }})()",
+        f"(() => {{ const r = document.getElementById('{WIDGET}');"
+        f" return r.querySelector('.st-scrub').max === '200'"
+        f" && r.querySelectorAll('[data-row=h] .st-cell[data-value]').length === 64; }})()",
+        timeout=60_000,
+    )
+    page.wait_for_load_state("networkidle")
+    page.wait_for_function(
+        f"!document.getElementById('{WIDGET}').querySelector('.st-stage[aria-busy]')",
         timeout=60_000,
     )
     page.evaluate(MEASURE, [WIDGET, 20, jump])  # warm up
@@ -236,42 +247,55 @@ def main() -> None:
         for view, how, first, everything, size in rows:
             print(f"{view:<22} {how:<42} {first:13.2f} {everything:6.2f} {size / 1024:7.0f}")
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        proc, base = serve(Path(tmp))
+    older = Path(sys.argv[sys.argv.index("--base") + 1]) if "--base" in sys.argv else None
+    cases = [
+        ("parade", "lstm", 1),
+        ("parade", "lstm", 37),
+        ("stepper", "lstm", 1),
+        ("stepper", "gru", 1),
+        ("stepper", "lstm", 37),
+    ]
+    # {(case label, what): {"now" | "base": times}}
+    times: dict[tuple[str, str], dict[str, list[float]]] = {}
+    with tempfile.TemporaryDirectory() as tmp, tempfile.TemporaryDirectory() as tmp_base:
+        servers = {"now": serve(Path(tmp))}
+        if older:
+            servers["base"] = serve(Path(tmp_base), older.resolve())
         try:
             with sync_playwright() as p:
                 browser = p.chromium.launch(
                     executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
                 )
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
-                rows = []
-                cases = [
-                    ("parade", "lstm", 1),
-                    ("parade", "lstm", 37),
-                    ("stepper", "lstm", 1),
-                    ("stepper", "gru", 1),
-                    ("stepper", "lstm", 37),
-                ]
                 for view, cell, jump in cases:
-                    times = render_times(page, base, view, cell, jump)
                     lanes = "3 lanes" if view == "parade" else "1 lane"
                     how = "step" if jump == 1 else f"jump {jump}"
-                    for what, key in (("JS", "js"), ("JS+style+layout", "frame")):
-                        v = times[key]
-                        label = f"{view} ({lanes}, {cell}), {how}, {what}"
-                        rows.append((label, statistics.median(v), percentile(v, 95), max(v)))
+                    label = f"{view} ({lanes}, {cell}), {how}"
+                    for which, (_, url) in servers.items():  # alternating: the same load on both
+                        result = render_times(page, url, view, cell, jump)
+                        for what, key in (("JS", "js"), ("JS+style+layout", "frame")):
+                            times.setdefault((label, what), {})[which] = result[key]
                 page.close()
                 weight_page = browser.new_page(viewport={"width": 1280, "height": 900})
-                sizes = page_weight(weight_page, base)
+                sizes = page_weight(weight_page, servers["now"][1])
                 browser.close()
         finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+            for proc, _ in servers.values():
+                proc.terminate()
+                proc.wait(timeout=10)
 
     print("\nStep render time, H=64, T=200 (200 steps each, ms)")
-    print(f"{'case':<54} {'median':>7} {'p95':>7} {'max':>7}")
-    for label, med, p95, worst in rows:
-        print(f"{label:<54} {med:7.2f} {p95:7.2f} {worst:7.2f}")
+    head = f"{'case':<38} {'what':<16} {'median':>7} {'p95':>7} {'max':>7}"
+    print(head + (f" {'base med':>8} {'base p95':>8} {'p95 ratio':>9}" if older else ""))
+    for (label, what), runs in times.items():
+        v = runs["now"]
+        row = f"{label:<38} {what:<16} {statistics.median(v):7.2f} {percentile(v, 95):7.2f}"
+        row += f" {max(v):7.2f}"
+        if older:
+            b = runs["base"]
+            ratio = percentile(v, 95) / percentile(b, 95)
+            row += f" {statistics.median(b):8.2f} {percentile(b, 95):8.2f} {ratio:9.2f}"
+        print(row)
     print("\nLesson page, every widget showing its first trace (KB)")
     print(f"{'kind':<16} {'requests':>8} {'gzip':>5} {'transferred':>12} {'uncompressed':>13}")
     for kind, (n, sent, raw, gz) in sorted(sizes.items(), key=lambda kv: -kv[1][1]):

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
+import annotated_types as at
 import numpy as np
 import orjson
 from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
+from pydantic import BaseModel
 
 from app.content.store import Snapshot
-from app.lab.traces import TraceRequest, run_trace
+from app.engine import GATES
+from app.lab.traces import MAX_HIDDEN, MAX_STEPS, VOCAB, Override, TraceRequest, run_trace
 from app.lab.training import TrainRequest, cached_training
 from app.web.deps import LessonsDep
 
@@ -90,3 +93,82 @@ def train(req: TrainRequest, lessons: LessonsDep) -> StreamingResponse:
     lines = (orjson.dumps(r) + b"\n" for r in records)
     return StreamingResponse(lines, media_type="application/x-ndjson",
                              headers={"Cache-Control": "no-store"})  # fmt: skip
+
+
+class CellLimits(BaseModel):
+    id: str  # "rnn", "lstm", "gru": the value of `cell` in a request
+    name: str  # "RNN": how the page names it
+    gates: list[str]  # PyTorch's order, as in the trace's `gates` (rnn: "a", its pre-activation)
+
+
+class TrainLimits(BaseModel):
+    hidden_size: tuple[int, int]
+    parade_length: tuple[int, int]
+    steps: tuple[int, int]
+
+
+class EngineLimits(BaseModel):
+    """What the trace and train requests accept: the stepper's controls are built from this."""
+
+    vocab: str
+    max_input: int  # characters (steps) in a trace's input
+    max_hidden: int
+    cells: list[CellLimits]
+    seed: tuple[int, int]
+    weight_scale: tuple[float, float]
+    memory_bias: tuple[float, float]
+    max_overrides: int
+    overrides: dict[str, tuple[float, float]]  # target -> [lowest, highest] value
+    train: TrainLimits
+
+
+def _bounds(model: type[BaseModel], field: str) -> tuple[Any, Any]:
+    """Return a request field's (lowest, highest) allowed value, read from its validation."""
+    lo = hi = None
+    for rule in model.model_fields[field].metadata:
+        if isinstance(rule, at.Ge):
+            lo = rule.ge
+        elif isinstance(rule, at.Le):
+            hi = rule.le
+        elif isinstance(rule, at.Lt):  # integers only (steps, units): the last one allowed
+            hi = cast(int, rule.lt) - 1
+        elif isinstance(rule, at.MaxLen):
+            hi = rule.max_length
+    if lo is None and hi is None:
+        raise ValueError(f"{model.__name__}.{field} has no bounds")
+    return lo, hi
+
+
+@lru_cache(maxsize=1)
+def engine_limits() -> EngineLimits:
+    """Return the limits, read from the request models so the two cannot disagree."""
+    value = _bounds(Override, "value")
+    return EngineLimits(
+        vocab=VOCAB,
+        max_input=MAX_STEPS,
+        max_hidden=MAX_HIDDEN,
+        cells=[CellLimits(id=c, name=c.upper(), gates=list(g)) for c, g in GATES.items()],
+        seed=_bounds(TraceRequest, "seed"),
+        weight_scale=_bounds(TraceRequest, "weight_scale"),
+        memory_bias=_bounds(TraceRequest, "memory_bias"),
+        max_overrides=_bounds(TraceRequest, "overrides")[1],
+        # h is a tanh output and a gate a sigmoid output (TraceRequest checks both); c is
+        # bounded only by the value field itself
+        overrides={"h": (-1.0, 1.0), "c": value, "forget": (0.0, 1.0)},
+        train=TrainLimits(
+            hidden_size=_bounds(TrainRequest, "hidden_size"),
+            parade_length=_bounds(TrainRequest, "parade_length"),
+            steps=_bounds(TrainRequest, "steps"),
+        ),
+    )
+
+
+@router.get(
+    "/limits",
+    response_model=EngineLimits,
+    summary="What the trace and train requests accept (vocabulary, sizes, ranges)",
+)
+def limits(response: Response) -> EngineLimits:
+    # the same for every user until the next deploy: a page may reuse it for an hour
+    response.headers["Cache-Control"] = "public, max-age=3600"
+    return engine_limits()

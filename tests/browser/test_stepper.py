@@ -287,7 +287,9 @@ def test_the_weight_scale_slider_moves_the_memory_meter(
     small = first_float()
     root.locator(".st-controls input[type=range]").nth(1).fill("3")
     expect(root.locator(".st-controls output").nth(1)).to_have_text("3.00")
-    page.wait_for_function(f"document.querySelector('{VANISH}').stepper.trace.weight_scale === 3")
+    stage = root.locator(".st-stage")
+    expect(stage).to_have_attribute("data-scale", "3")  # the trace on show, not just the slider
+    expect(stage).to_have_attribute("data-meter", "ready")
     large = first_float()
     assert small < 1e-9 < 1 < large  # forgotten at 0.5; louder than ever at 3
     assert console_errors == []
@@ -305,8 +307,8 @@ def test_the_training_stream_draws_a_falling_loss(
     page.keyboard.press("Tab")
     root.locator(".st-train-actions button", has_text="Train").click()
     expect(root.locator(".st-train-status")).to_contain_text("Finished", timeout=30_000)
-    plotted = "el => el.stepper.trainView.lossChart.data.series.at(-1).points"
-    loss: list[list[float]] = root.evaluate(plotted)
+    plotted = root.locator(".st-loss canvas").get_attribute("data-series") or "[]"
+    loss: list[list[float]] = json.loads(plotted)[-1]
     assert len(loss) >= 10
     assert loss[-1][0] == 300
     assert loss[-1][1] < 0.5 * loss[0][1]

@@ -287,13 +287,14 @@ def test_the_memory_chart_lays_out_its_axis_and_the_parade_starts_at_the_left(
         root = open_widget(
             page, live_server, VARIANTS, f"?{W_VARIANTS}.step=1&{W_VARIANTS}.scale=3"
         )
-        chart = root.evaluate(
-            "r => { const c = r.stepper.parade.chart; return {label: c.opts.yLabel, ...c.margin}; }"
-        )
-        assert chart["label"] == "‖∂hₜ/∂x₁‖"
+        canvas = root.locator(".st-first canvas")
+        expect(canvas).to_have_attribute("data-tick-width", re.compile(r"^\d"))  # drawn
+        assert canvas.get_attribute("data-y-label") == "‖∂hₜ/∂x₁‖"
+        tick_w = float(canvas.get_attribute("data-tick-width") or "nan")
+        left = float(canvas.get_attribute("data-left") or "nan")
         # the rotated title has its own band left of the widest tick label (measured)
-        assert chart["tickW"] > 20  # e.g. "1e−10"
-        assert chart["left"] >= chart["tickW"] + 8 + 16 + 4
+        assert tick_w > 20  # e.g. "1e−10"
+        assert left >= tick_w + 8 + 16 + 4
         # step 1: the first float sits at the road's left edge, not three quarters along
         page.wait_for_timeout(500)  # the road slides for .35 s
         for lane in root.locator(".st-lane").all():

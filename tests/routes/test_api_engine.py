@@ -235,3 +235,61 @@ def test_weights_come_only_when_asked_for(client: TestClient) -> None:
     assert "params" not in trace(client, cell="lstm", hidden_size=2, input="ab")
     params = trace(client, cell="lstm", hidden_size=2, input="ab", include_params=True)["params"]
     assert set(params) == {"weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hy", "bias_y"}
+
+
+def test_limits_are_what_the_requests_accept(client: TestClient) -> None:
+    from pydantic import ValidationError
+
+    from app.engine import GATES
+    from app.lab.traces import MAX_HIDDEN, MAX_STEPS
+    from app.lab.training import TrainRequest
+
+    r = client.get("/api/engine/limits")
+    assert r.status_code == 200
+    assert "max-age=" in r.headers["cache-control"]
+    limits = r.json()
+    assert (limits["vocab"], limits["max_input"], limits["max_hidden"]) == (
+        VOCAB,
+        MAX_STEPS,
+        MAX_HIDDEN,
+    )
+    assert {c["id"]: c["gates"] for c in limits["cells"]} == {c: list(g) for c, g in GATES.items()}
+    assert [c["name"] for c in limits["cells"]] == ["RNN", "LSTM", "GRU"]
+    # each bound is the last value accepted: one past it is a 422
+    lo, hi = limits["seed"]
+    assert client.post("/api/engine/trace", json={"seed": hi}).status_code == 200
+    assert client.post("/api/engine/trace", json={"seed": hi + 1}).status_code == 422
+    assert client.post("/api/engine/trace", json={"seed": lo - 1}).status_code == 422
+    for field in ("weight_scale", "memory_bias"):
+        lo, hi = limits[field]
+        assert client.post("/api/engine/trace", json={field: hi}).status_code == 200
+        assert client.post("/api/engine/trace", json={field: hi + 0.01}).status_code == 422
+        assert client.post("/api/engine/trace", json={field: lo - 0.01}).status_code == 422
+    n = limits["max_hidden"]
+    assert client.post("/api/engine/trace", json={"hidden_size": n + 1}).status_code == 422
+    text = "a" * limits["max_input"]
+    assert client.post("/api/engine/trace", json={"input": text + "a"}).status_code == 422
+    for target, (lo, hi) in limits["overrides"].items():
+        for value, status in ((lo, 200), (hi, 200), (lo - 0.01, 422), (hi + 0.01, 422)):
+            edit = {"step": 0, "unit": 0, "target": target, "value": value}
+            body = {"cell": "lstm", "input": "ab", "hidden_size": 2, "overrides": [edit]}
+            assert client.post("/api/engine/trace", json=body).status_code == status, body
+    too_many = [{"step": 0, "unit": 0, "value": 0}] * (limits["max_overrides"] + 1)
+    assert client.post("/api/engine/trace", json={"overrides": too_many}).status_code == 422
+    train = limits["train"]
+    for field, (lo, hi) in train.items():
+        TrainRequest.model_validate({field: lo})
+        TrainRequest.model_validate({field: hi})
+        for bad in (lo - 1, hi + 1):
+            with pytest.raises(ValidationError):
+                TrainRequest.model_validate({field: bad})
+
+
+def test_limits_are_in_the_openapi_schema(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    answer = spec["paths"]["/api/engine/limits"]["get"]["responses"]["200"]
+    ref = answer["content"]["application/json"]["schema"]["$ref"]
+    assert ref.endswith("/EngineLimits")
+    assert {"vocab", "cells", "overrides", "train"} <= set(
+        spec["components"]["schemas"]["EngineLimits"]["properties"]
+    )

@@ -56,7 +56,7 @@ function sentenceRanges(text, lang) {
     }
   } else {
     // An end mark, closing quotes or brackets, spaces, then something that can start a sentence.
-    const end = /[.!?…]["'”’)\]]*\s+(?=["“‘'(\[]?[A-Z0-9\uFFFC])/g;
+    const end = /[.!?…]["'”’)\]]*\s+(?=["“‘'([]?[A-Z0-9\uFFFC])/g;
     let from = 0;
     for (const m of text.matchAll(end)) {
       cuts.push([from, m.index + m[0].length]);

@@ -12,7 +12,8 @@ function niceStep(span, count) {
 function linearTicks(lo, hi, count) {
   const step = niceStep(hi - lo || 1, count);
   const out = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(+v.toPrecision(12));
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(+v.toPrecision(12));
   return out;
 }
 
@@ -33,6 +34,7 @@ export class LineChart {
     this.canvas.setAttribute("role", "img");
     this.canvas.setAttribute("aria-label", opts.label || "chart");
     this.canvas.style.height = `${this.opts.height}px`;
+    if (opts.yLabel) this.canvas.dataset.yLabel = opts.yLabel;
     this.data = { series: [] };
     this.base = document.createElement("canvas"); // axes, text and lines: redrawn when data change
     this.overlay = null; // the moving marker: drawn on top without text, so no style recalc
@@ -46,6 +48,8 @@ export class LineChart {
   /** data: {series: [{points: [[x, y]], colour, dash, width, alpha, dots}], hlines} */
   draw(data) {
     this.data = data;
+    // what is plotted, for a reader of the page without its pixels (the browser tests)
+    this.canvas.dataset.series = JSON.stringify(data.series.map((s) => s.points));
     const { canvas, opts } = this;
     const W = this.width;
     const H = opts.height;
@@ -64,12 +68,15 @@ export class LineChart {
     const pts = data.series.flatMap((s) => s.points);
     const ys = pts.map((p) => p[1]).filter((y) => (opts.yLog ? y > 0 : Number.isFinite(y)));
     const xs = pts.map((p) => p[0]);
-    let x0 = opts.xMin ?? Math.min(...xs, 0);
+    const x0 = opts.xMin ?? Math.min(...xs, 0);
     let x1 = opts.xMax ?? Math.max(...xs, 1);
     if (x1 <= x0) x1 = x0 + 1;
     let y0 = opts.yMin ?? (ys.length ? Math.min(...ys) : 0);
     let y1 = opts.yMax ?? (ys.length ? Math.max(...ys) : 1);
-    for (const l of data.hlines || []) { y0 = Math.min(y0, l.y); y1 = Math.max(y1, l.y); }
+    for (const l of data.hlines || []) {
+      y0 = Math.min(y0, l.y);
+      y1 = Math.max(y1, l.y);
+    }
     if (opts.yLog) {
       y0 = 10 ** Math.floor(Math.log10(y0 > 0 ? y0 : 1e-3));
       y1 = 10 ** Math.ceil(Math.log10(y1 > 0 ? y1 : 1));
@@ -87,6 +94,7 @@ export class LineChart {
     const TITLE = 16; // the rotated y title's band (12 px text), left of the tick labels
     const left = Math.ceil(tickW + 8 + (opts.yLabel ? TITLE + 4 : 0)) + 2;
     this.margin = { left, tickW };
+    Object.assign(canvas.dataset, { left, tickWidth: tickW });
     const right = 10;
     const top = 10;
     const bottom = opts.xLabel ? 34 : 22;
@@ -104,7 +112,10 @@ export class LineChart {
     ctx.textBaseline = "middle";
     for (const [v, label] of shown) {
       const y = Math.round(Y(v)) + 0.5;
-      ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + pw, y); ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + pw, y);
+      ctx.stroke();
       ctx.fillText(label, left - 6, y);
     }
     ctx.textAlign = "center";
@@ -114,21 +125,41 @@ export class LineChart {
     }
     if (opts.xLabel) ctx.fillText(opts.xLabel, left + pw / 2, top + ph + 19);
     ctx.strokeStyle = "#9aa1ad";
-    ctx.beginPath(); ctx.moveTo(left, top); ctx.lineTo(left, top + ph); ctx.lineTo(left + pw, top + ph); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(left, top);
+    ctx.lineTo(left, top + ph);
+    ctx.lineTo(left + pw, top + ph);
+    ctx.stroke();
     if (opts.yLabel) {
       // centred in its own band, left of the widest tick label: they cannot overlap
-      ctx.save(); ctx.translate(2 + TITLE / 2, top + ph / 2); ctx.rotate(-Math.PI / 2);
-      ctx.textAlign = "center"; ctx.textBaseline = "middle"; ctx.fillText(opts.yLabel, 0, 0); ctx.restore();
+      ctx.save();
+      ctx.translate(2 + TITLE / 2, top + ph / 2);
+      ctx.rotate(-Math.PI / 2);
+      ctx.textAlign = "center";
+      ctx.textBaseline = "middle";
+      ctx.fillText(opts.yLabel, 0, 0);
+      ctx.restore();
     }
 
     ctx.save();
-    ctx.beginPath(); ctx.rect(left, top - 2, pw, ph + 4); ctx.clip();
+    ctx.beginPath();
+    ctx.rect(left, top - 2, pw, ph + 4);
+    ctx.clip();
     for (const l of data.hlines || []) {
-      ctx.setLineDash([4, 4]); ctx.strokeStyle = l.colour || "#5b6473";
+      ctx.setLineDash([4, 4]);
+      ctx.strokeStyle = l.colour || "#5b6473";
       const y = Y(l.y);
-      ctx.beginPath(); ctx.moveTo(left, y); ctx.lineTo(left + pw, y); ctx.stroke();
+      ctx.beginPath();
+      ctx.moveTo(left, y);
+      ctx.lineTo(left + pw, y);
+      ctx.stroke();
       ctx.setLineDash([]);
-      if (l.label) { ctx.textAlign = "right"; ctx.textBaseline = "bottom"; ctx.fillStyle = l.colour || "#5b6473"; ctx.fillText(l.label, left + pw - 4, y - 2); }
+      if (l.label) {
+        ctx.textAlign = "right";
+        ctx.textBaseline = "bottom";
+        ctx.fillStyle = l.colour || "#5b6473";
+        ctx.fillText(l.label, left + pw - 4, y - 2);
+      }
     }
     for (const s of data.series) {
       if (!s.points.length) continue;
@@ -138,10 +169,18 @@ export class LineChart {
       ctx.lineWidth = s.width ?? 2;
       ctx.setLineDash(s.dash || []);
       ctx.beginPath();
-      s.points.forEach(([x, y], i) => (i ? ctx.lineTo(X(x), Y(y)) : ctx.moveTo(X(x), Y(y))));
+      for (const [i, [x, y]] of s.points.entries()) {
+        if (i) ctx.lineTo(X(x), Y(y));
+        else ctx.moveTo(X(x), Y(y));
+      }
       ctx.stroke();
       ctx.setLineDash([]);
-      if (s.dots) for (const [x, y] of s.points) { ctx.beginPath(); ctx.arc(X(x), Y(y), 3.5, 0, 2 * Math.PI); ctx.fill(); }
+      if (s.dots)
+        for (const [x, y] of s.points) {
+          ctx.beginPath();
+          ctx.arc(X(x), Y(y), 3.5, 0, 2 * Math.PI);
+          ctx.fill();
+        }
       ctx.globalAlpha = 1;
     }
     ctx.restore();
@@ -169,10 +208,15 @@ export class LineChart {
     const { top, ph } = this.plot;
     ctx.strokeStyle = "rgba(29, 35, 48, .35)";
     ctx.lineWidth = 1;
-    ctx.beginPath(); ctx.moveTo(this.X(x), top); ctx.lineTo(this.X(x), top + ph); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(this.X(x), top);
+    ctx.lineTo(this.X(x), top + ph);
+    ctx.stroke();
     for (const d of dots) {
       ctx.fillStyle = d.colour;
-      ctx.beginPath(); ctx.arc(this.X(x), this.Y(d.y), 4, 0, 2 * Math.PI); ctx.fill();
+      ctx.beginPath();
+      ctx.arc(this.X(x), this.Y(d.y), 4, 0, 2 * Math.PI);
+      ctx.fill();
     }
   }
 }

@@ -34,7 +34,8 @@ export function fmt(v, digits = 3) {
 /** Return v in scientific notation for the memory meter: 3.2e−4. */
 export function sci(v) {
   if (v === 0) return "0";
-  if (v >= 0.01 && v < 1000) return v.toPrecision(2).replace(/\.?0+$/, (m) => (m.includes(".") ? "" : m));
+  if (v >= 0.01 && v < 1000)
+    return v.toPrecision(2).replace(/\.?0+$/, (m) => (m.includes(".") ? "" : m));
   const [mant, exp] = v.toExponential(1).split("e");
   return `${mant}e${exp.replace("-", MINUS).replace("+", "")}`;
 }

@@ -2,9 +2,10 @@
 // the student sees every number that went into h_t — and we check it reproduces the engine.
 
 import { escapeHtml, fmt, glyph } from "./dom.js";
+import { limits } from "./limits.js";
 
-const sigmoid = (a) => 1 / (1 + Math.exp(-a));
-const GATE_ROWS = { lstm: ["i", "f", "g", "o"], gru: ["r", "z", "n"], rnn: ["a"] };
+/** σ(a) = 1 / (1 + e^−a): the gates' squashing function (the one sigmoid of the stepper). */
+export const sigmoid = (a) => 1 / (1 + Math.exp(-a));
 
 /** Return the pieces of row `row`'s pre-activation: input column, biases and the W_hh terms. */
 function preactivation(params, row, tok, hPrev) {
@@ -31,16 +32,26 @@ export function unitUpdate(run, t, u, edits = []) {
   const tok = run.tokens[t];
   const hPrev = t === 0 ? run.h0 : run.h[t - 1];
   const gates = {};
-  for (const [gi, name] of GATE_ROWS[run.cell].entries()) {
+  for (const [gi, name] of limits.gates[run.cell].entries()) {
     gates[name] = preactivation(run.params, gi * H + u, tok, hPrev);
   }
-  const out = { cell: run.cell, t, u, char: run.input[t], gates, hPrev: hPrev[u], edits, computed: {} };
+  const out = {
+    cell: run.cell,
+    t,
+    u,
+    char: run.input[t],
+    gates,
+    hPrev: hPrev[u],
+    edits,
+    computed: {},
+  };
   if (run.cell === "rnn") {
     const g = gates.a;
     out.a = g.x + g.b_ih + g.recurrent + g.b_hh;
     out.h = Math.tanh(out.a);
   } else if (run.cell === "lstm") {
-    const act = (name, f) => f(gates[name].x + gates[name].b_ih + gates[name].recurrent + gates[name].b_hh);
+    const act = (name, f) =>
+      f(gates[name].x + gates[name].b_ih + gates[name].recurrent + gates[name].b_hh);
     out.pre = {};
     for (const name of ["i", "f", "g", "o"]) {
       const p = gates[name];
@@ -88,70 +99,147 @@ const paren = (v, d = 3) => (v < 0 ? `(${num(v, d)})` : num(v, d));
 const MAX_TERMS = 4;
 
 function sumHtml(p, weightName) {
-  const shown = p.terms.length <= MAX_TERMS + 1
-    ? p.terms
-    : [...p.terms].sort((a, b) => Math.abs(b.v) - Math.abs(a.v)).slice(0, MAX_TERMS);
+  const shown =
+    p.terms.length <= MAX_TERMS + 1
+      ? p.terms
+      : [...p.terms].sort((a, b) => Math.abs(b.v) - Math.abs(a.v)).slice(0, MAX_TERMS);
   const parts = shown.map((t) => `${paren(t.w, 2)}·${paren(t.h, 2)}`);
   const rest = p.terms.length - shown.length;
   const more = rest ? ` + <span class="eq-more">${rest} smaller terms</span>` : "";
   const label = rest ? `largest of Σ<sub>j</sub> ${weightName}[u,j]·h<sub>t−1</sub>[j]` : "";
-  return `<span class="eq-sum" title="${escapeHtml(label || `Σ over ${p.terms.length} units`)}">[${parts.join(" + ")}${more}] = ${num(p.recurrent)}</span>`;
+  const title = escapeHtml(label || `Σ over ${p.terms.length} units`);
+  return (
+    `<span class="eq-sum" title="${title}">` +
+    `[${parts.join(" + ")}${more}] = ${num(p.recurrent)}</span>`
+  );
 }
 
 /** A result the student may have overridden: the equation's value, then "→ your edit". */
 function result(value, computed, d = 4, cls = "") {
   if (computed === undefined) return num(value, d, cls);
-  return `${num(computed, d, "eq-computed")} <span class="eq-edit" title="Your edit replaces what the equation gives">→ your edit ${num(value, d, `eq-edited ${cls}`)}</span>`;
+  return (
+    `${num(computed, d, "eq-computed")} ` +
+    '<span class="eq-edit" title="Your edit replaces what the equation gives">' +
+    `→ your edit ${num(value, d, `eq-edited ${cls}`)}</span>`
+  );
 }
+
+/** Return one line of the equation: `lhs` = `rhs`. */
+const line = (lhs, rhs) => `<div class="eq-line"><span class="eq-lhs">${lhs}</span> = ${rhs}</div>`;
+const sub = (x, s) => `${x}<sub>${s}</sub>`;
+const H_PREV = sub("h", "t−1");
 
 function gateLine(name, p, label, fn, value, pre, xName, computed) {
-  return `<div class="eq-line"><span class="eq-lhs">${label}</span> = ${fn}(${num(p.x)} + ${paren(p.b_ih)} + ${sumHtml(p, `W_h${name}`)} + ${paren(p.b_hh)}) = ${fn}(${num(pre)}) = ${result(value, computed, 4, "eq-result")}</div>
-  <div class="eq-key">${xName}</div>`;
+  const sum = sumHtml(p, `W_h${name}`);
+  const inside = `${num(p.x)} + ${paren(p.b_ih)} + ${sum} + ${paren(p.b_hh)}`;
+  const rhs = `${fn}(${inside}) = ${fn}(${num(pre)}) = ${result(value, computed, 4, "eq-result")}`;
+  return `${line(label, rhs)}\n  <div class="eq-key">${xName}</div>`;
 }
 
-const EDIT_TEXT = { h: "h<sub>t</sub>", c: "the cell state c<sub>t</sub>", forget: "the forget gate f<sub>t</sub>" };
+const EDIT_TEXT = {
+  h: "h<sub>t</sub>",
+  c: "the cell state c<sub>t</sub>",
+  forget: "the forget gate f<sub>t</sub>",
+};
+
+/** Return the lines of unit u's RNN update: tanh of the input, the sum and the biases. */
+function rnnLines(up, u, ch) {
+  const p = up.gates.a;
+  const c = up.computed;
+  const sym =
+    `h<sub>t</sub>[${u}] = tanh( W<sub>ih</sub>[${u}, ‘${ch}’] + b<sub>ih</sub>[${u}] + ` +
+    `Σ<sub>j</sub> W<sub>hh</sub>[${u},j]·${H_PREV}[j] + b<sub>hh</sub>[${u}] )`;
+  const inside = `${num(p.x)} + ${paren(p.b_ih)} + ${sumHtml(p, "W_hh")} + ${paren(p.b_hh)}`;
+  return [
+    `<div class="eq-sym">${sym}</div>`,
+    line(`h<sub>t</sub>[${u}]`, `tanh( ${inside} )`),
+    line("", `tanh( ${num(up.a)} ) = ${result(up.h, c.h, 4, "eq-result")}`),
+  ];
+}
+
+/** Return the lines of unit u's LSTM update: the four gates, then c_t and h_t. */
+function lstmLines(up, u, ch) {
+  const g = up.gates;
+  const c = up.computed;
+  const sym =
+    `gate = σ or tanh( W<sub>i·</sub>[${u}, ‘${ch}’] + b<sub>i·</sub> + ` +
+    `Σ<sub>j</sub> W<sub>h·</sub>[${u},j]·${H_PREV}[j] + b<sub>h·</sub> ), ` +
+    "then c<sub>t</sub> = f·c<sub>t−1</sub> + i·g, h<sub>t</sub> = o·tanh(c<sub>t</sub>)";
+  const gate = (name, fn, what, computed) =>
+    gateLine(name, g[name], `${sub(name, "t")}[${u}]`, fn, up[name], up.pre[name], what, computed);
+  const cRhs =
+    `f·c<sub>t−1</sub> + i·g = ${num(up.f)}·${paren(up.cPrev)} + ` +
+    `${num(up.i)}·${paren(up.g)} = ${result(up.c, c.c)}`;
+  const hRhs =
+    `o·tanh(c<sub>t</sub>) = ${num(up.o)}·tanh(${num(up.c)}) = ` +
+    result(up.h, c.h, 4, "eq-result");
+  return [
+    `<div class="eq-sym">${sym}</div>`,
+    gate("i", "σ", "input gate: how much of the candidate g to write"),
+    gate("f", "σ", "forget gate: how much of c<sub>t−1</sub> to keep", c.f),
+    gate("g", "tanh", "candidate: what to write"),
+    gate("o", "σ", "output gate: how much of the memory to show"),
+    line(`c<sub>t</sub>[${u}]`, cRhs),
+    line(`h<sub>t</sub>[${u}]`, hRhs),
+  ];
+}
+
+/** Return the lines of unit u's GRU update: r and z, the candidate n, then h_t. */
+function gruLines(up, u) {
+  const g = up.gates;
+  const n = g.n;
+  const c = up.computed;
+  const sym =
+    `r, z = σ( W<sub>i·</sub>x + b + W<sub>h·</sub>${H_PREV} + b ); ` +
+    "n = tanh( W<sub>in</sub>x + b<sub>in</sub> + " +
+    `r·(W<sub>hn</sub>${H_PREV} + b<sub>hn</sub>) ); ` +
+    `h<sub>t</sub> = (1−z)·n + z·${H_PREV}`;
+  const gate = (name, what) =>
+    gateLine(name, g[name], `${sub(name, "t")}[${u}]`, "σ", up[name], up.pre[name], what);
+  const inside = `${sumHtml(n, "W_hn")} + ${paren(n.b_hh)}`;
+  const nRhs =
+    `tanh( ${num(n.x)} + ${paren(n.b_ih)} + ${num(up.r)}·(${inside}) ) = ` +
+    `tanh(${num(up.pre.n)}) = ${num(up.n, 4)}`;
+  const hRhs =
+    `(1 − ${num(up.z)})·${paren(up.n)} + ${num(up.z)}·${paren(up.hPrev)} = ` +
+    result(up.h, c.h, 4, "eq-result");
+  return [
+    `<div class="eq-sym">${sym}</div>`,
+    gate("r", `reset gate: how much of ${H_PREV} the candidate sees`),
+    gate("z", `update gate: how much of ${H_PREV} to keep`),
+    line(`n<sub>t</sub>[${u}]`, nRhs),
+    '<div class="eq-key">candidate: the new content</div>',
+    line(`h<sub>t</sub>[${u}]`, hRhs),
+  ];
+}
+
+const LINES = { rnn: rnnLines, lstm: lstmLines, gru: gruLines };
 
 /** Return the HTML of unit u's update equation with the numbers filled in; `run` names the run. */
 export function equationHtml(up, run = "") {
   const u = up.u;
   const ch = escapeHtml(glyph(up.char));
   const which = run ? `<span class="eq-run">${escapeHtml(run)}</span> · ` : "";
-  const head = `<p class="eq-head">${which}Unit <strong>${u}</strong> at step <strong>${up.t + 1}</strong>, input “<code>${ch}</code>”</p>`;
+  const head =
+    `<p class="eq-head">${which}Unit <strong>${u}</strong> at step ` +
+    `<strong>${up.t + 1}</strong>, input “<code>${ch}</code>”</p>`;
   const c = up.computed;
-  let body;
-  if (up.cell === "rnn") {
-    const p = up.gates.a;
-    body = `<div class="eq-sym">h<sub>t</sub>[${u}] = tanh( W<sub>ih</sub>[${u}, ‘${ch}’] + b<sub>ih</sub>[${u}] + Σ<sub>j</sub> W<sub>hh</sub>[${u},j]·h<sub>t−1</sub>[j] + b<sub>hh</sub>[${u}] )</div>
-      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = tanh( ${num(p.x)} + ${paren(p.b_ih)} + ${sumHtml(p, "W_hh")} + ${paren(p.b_hh)} )</div>
-      <div class="eq-line"><span class="eq-lhs"></span> = tanh( ${num(up.a)} ) = ${result(up.h, c.h, 4, "eq-result")}</div>`;
-  } else if (up.cell === "lstm") {
-    const g = up.gates;
-    body = `<div class="eq-sym">gate = σ or tanh( W<sub>i·</sub>[${u}, ‘${ch}’] + b<sub>i·</sub> + Σ<sub>j</sub> W<sub>h·</sub>[${u},j]·h<sub>t−1</sub>[j] + b<sub>h·</sub> ), then c<sub>t</sub> = f·c<sub>t−1</sub> + i·g, h<sub>t</sub> = o·tanh(c<sub>t</sub>)</div>
-      ${gateLine("i", g.i, `i<sub>t</sub>[${u}]`, "σ", up.i, up.pre.i, "input gate: how much of the candidate g to write")}
-      ${gateLine("f", g.f, `f<sub>t</sub>[${u}]`, "σ", up.f, up.pre.f, "forget gate: how much of c<sub>t−1</sub> to keep", c.f)}
-      ${gateLine("g", g.g, `g<sub>t</sub>[${u}]`, "tanh", up.g, up.pre.g, "candidate: what to write")}
-      ${gateLine("o", g.o, `o<sub>t</sub>[${u}]`, "σ", up.o, up.pre.o, "output gate: how much of the memory to show")}
-      <div class="eq-line"><span class="eq-lhs">c<sub>t</sub>[${u}]</span> = f·c<sub>t−1</sub> + i·g = ${num(up.f)}·${paren(up.cPrev)} + ${num(up.i)}·${paren(up.g)} = ${result(up.c, c.c)}</div>
-      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = o·tanh(c<sub>t</sub>) = ${num(up.o)}·tanh(${num(up.c)}) = ${result(up.h, c.h, 4, "eq-result")}</div>`;
-  } else {
-    const g = up.gates;
-    const n = g.n;
-    body = `<div class="eq-sym">r, z = σ( W<sub>i·</sub>x + b + W<sub>h·</sub>h<sub>t−1</sub> + b ); n = tanh( W<sub>in</sub>x + b<sub>in</sub> + r·(W<sub>hn</sub>h<sub>t−1</sub> + b<sub>hn</sub>) ); h<sub>t</sub> = (1−z)·n + z·h<sub>t−1</sub></div>
-      ${gateLine("r", g.r, `r<sub>t</sub>[${u}]`, "σ", up.r, up.pre.r, "reset gate: how much of h<sub>t−1</sub> the candidate sees")}
-      ${gateLine("z", g.z, `z<sub>t</sub>[${u}]`, "σ", up.z, up.pre.z, "update gate: how much of h<sub>t−1</sub> to keep")}
-      <div class="eq-line"><span class="eq-lhs">n<sub>t</sub>[${u}]</span> = tanh( ${num(n.x)} + ${paren(n.b_ih)} + ${num(up.r)}·(${sumHtml(n, "W_hn")} + ${paren(n.b_hh)}) ) = tanh(${num(up.pre.n)}) = ${num(up.n, 4)}</div>
-      <div class="eq-key">candidate: the new content</div>
-      <div class="eq-line"><span class="eq-lhs">h<sub>t</sub>[${u}]</span> = (1 − ${num(up.z)})·${paren(up.n)} + ${num(up.z)}·${paren(up.hPrev)} = ${result(up.h, c.h, 4, "eq-result")}</div>`;
-  }
+  const body = LINES[up.cell](up, u, ch).join("\n      ");
   const edits = up.edits.map((e) => EDIT_TEXT[e.target]);
+  const recomputed =
+    up.cell === "lstm" && c.h === undefined ? "; the rest of the step is recomputed from it" : "";
   const note = edits.length
-    ? `<p class="eq-override">Your edit is applied at this step: the edited run takes ${edits.join(" and ")} of unit ${u} from the fork, not from the equation (marked “→ your edit”)${
-      up.cell === "lstm" && c.h === undefined ? "; the rest of the step is recomputed from it" : ""}. Every later step starts from the edited values.</p>`
+    ? '<p class="eq-override">Your edit is applied at this step: the edited run takes ' +
+      `${edits.join(" and ")} of unit ${u} from the fork, not from the equation ` +
+      `(marked “→ your edit”)${recomputed}. Every later step starts from the edited values.</p>`
     : "";
-  const engineC = up.engineC === undefined ? "" : ` and c<sub>t</sub>[${u}] = ${fmt(up.engineC, 4)}`;
-  const what = edits.length ? "with your edit, matches" : "matches";
+  const engineC =
+    up.engineC === undefined ? "" : ` and c<sub>t</sub>[${u}] = ${fmt(up.engineC, 4)}`;
+  const what = edits.length ? "With your edit, matches" : "Matches";
+  const title = `Recomputed here from the weights: ${up.h}; the engine's h_t: ${up.engineH}`;
   const check = up.matches
-    ? `<p class="eq-check ok" title="Recomputed here from the weights: ${up.h}; the engine's h_t: ${up.engineH}">✓ ${what[0].toUpperCase()}${what.slice(1)} the engine's h<sub>t</sub>[${u}] = ${fmt(up.engineH, 4)}${engineC}</p>`
+    ? `<p class="eq-check ok" title="${title}">✓ ${what} the engine's ` +
+      `h<sub>t</sub>[${u}] = ${fmt(up.engineH, 4)}${engineC}</p>`
     : `<p class="eq-check bad">✗ Recomputed ${up.h}, but the engine says ${up.engineH}</p>`;
   return head + body + note + check;
 }

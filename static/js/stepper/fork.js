@@ -2,10 +2,13 @@
 // LSTM forget gate) and run on; the widget shows the original and edited runs side by side.
 
 import { fmt, h, uid } from "./dom.js";
+import { limits } from "./limits.js";
 
-const RANGES = { h: [-1, 1, 0.01], c: [-5, 5, 0.05], forget: [0, 1, 0.01] };
+// The slider's step per target; its range is the server's, except that c (which the server
+// bounds at ±10) gets ±5 at most, where an untrained cell state lives.
+const STEPS = { h: 0.01, c: 0.05, forget: 0.01 };
+const C_SLIDER = 5;
 const TARGET_TEXT = { h: "hidden unit h", c: "cell state c", forget: "forget gate f" };
-export const MAX_FORKS = 16;
 
 export class ForkPanel {
   constructor({ onChange }) {
@@ -16,19 +19,51 @@ export class ForkPanel {
     this.value = h("input", { type: "range", id: uid("fv"), oninput: () => this.showValue() });
     this.valueOut = h("output", { class: "st-out-val" });
     this.list = h("ul", { class: "st-fork-list" });
-    this.clear = h("button", { type: "button", class: "secondary", text: "Undo all edits",
-      onclick: () => this.onChange([]) });
-    const form = h("form", { class: "st-fork-form", onsubmit: (e) => { e.preventDefault(); this.add(); } },
-      h("label", { for: this.step.id }, "At step"), this.step,
-      h("label", { for: this.target.id }, "set"), this.target,
-      h("label", { for: this.unit.id }, "of unit"), this.unit,
-      h("label", { for: this.value.id }, "to"), h("span", { class: "st-fork-value" }, this.value, this.valueOut),
-      h("button", { type: "submit", text: "Fork" }));
-    this.el = h("details", { class: "st-fork" },
-      h("summary", {}, h("strong", { text: "Fork the timeline" }), " — change one number, see what follows"),
-      h("p", { class: "st-note", text: "Overwrite a number at one step and let the same network run on. "
-        + "The original and the edited run then appear side by side: identical before the edit, different after it." }),
-      form, this.list, this.clear);
+    this.clear = h("button", {
+      type: "button",
+      class: "secondary",
+      text: "Undo all edits",
+      onclick: () => this.onChange([]),
+    });
+    const form = h(
+      "form",
+      {
+        class: "st-fork-form",
+        onsubmit: (e) => {
+          e.preventDefault();
+          this.add();
+        },
+      },
+      h("label", { for: this.step.id }, "At step"),
+      this.step,
+      h("label", { for: this.target.id }, "set"),
+      this.target,
+      h("label", { for: this.unit.id }, "of unit"),
+      this.unit,
+      h("label", { for: this.value.id }, "to"),
+      h("span", { class: "st-fork-value" }, this.value, this.valueOut),
+      h("button", { type: "submit", text: "Fork" }),
+    );
+    this.el = h(
+      "details",
+      { class: "st-fork" },
+      h(
+        "summary",
+        {},
+        h("strong", { text: "Fork the timeline" }),
+        " — change one number, see what follows",
+      ),
+      h("p", {
+        class: "st-note",
+        text:
+          "Overwrite a number at one step and let the same network run on. " +
+          "The original and the edited run then appear side by side: identical before the " +
+          "edit, different after it.",
+      }),
+      form,
+      this.list,
+      this.clear,
+    );
     this.el.addEventListener("toggle", () => this.el.open && this.onOpen?.());
   }
 
@@ -37,7 +72,9 @@ export class ForkPanel {
     const targets = cell === "lstm" ? ["h", "c", "forget"] : ["h"];
     if (this.target.dataset.cell !== cell) {
       this.target.dataset.cell = cell;
-      this.target.replaceChildren(...targets.map((v) => h("option", { value: v, text: TARGET_TEXT[v] })));
+      this.target.replaceChildren(
+        ...targets.map((v) => h("option", { value: v, text: TARGET_TEXT[v] })),
+      );
       this.syncRange();
     }
     this.step.max = T;
@@ -47,17 +84,33 @@ export class ForkPanel {
       this.unit.value = unit;
     }
     this.forks = forks;
-    this.list.replaceChildren(...forks.map((f, i) => h("li", {},
-      `Step ${f.step + 1}: ${TARGET_TEXT[f.target]}[${f.unit}] set to ${fmt(f.value, 2)} `,
-      h("button", { type: "button", class: "st-link", text: "remove",
-        "aria-label": `Remove the edit at step ${f.step + 1}`,
-        onclick: () => this.onChange(forks.filter((_, j) => j !== i)) }))));
+    this.list.replaceChildren(
+      ...forks.map((f, i) =>
+        h(
+          "li",
+          {},
+          `Step ${f.step + 1}: ${TARGET_TEXT[f.target]}[${f.unit}] set to ${fmt(f.value, 2)} `,
+          h("button", {
+            type: "button",
+            class: "st-link",
+            text: "remove",
+            "aria-label": `Remove the edit at step ${f.step + 1}`,
+            onclick: () => this.onChange(forks.filter((_, j) => j !== i)),
+          }),
+        ),
+      ),
+    );
     this.clear.hidden = !forks.length;
-    this.step.oninput = this.unit.oninput = () => { this.touched = true; };
+    this.step.oninput = this.unit.oninput = () => {
+      this.touched = true;
+    };
   }
 
   syncRange() {
-    const [lo, hi, step] = RANGES[this.target.value || "h"];
+    const target = this.target.value || "h";
+    let [lo, hi] = limits.overrides[target];
+    if (target === "c") [lo, hi] = [Math.max(lo, -C_SLIDER), Math.min(hi, C_SLIDER)];
+    const step = STEPS[target];
     Object.assign(this.value, { min: lo, max: hi, step });
     this.value.value = this.target.value === "forget" ? 1 : 0;
     this.showValue();
@@ -74,20 +127,27 @@ export class ForkPanel {
       target: this.target.value,
       value: +this.value.value,
     };
-    const rest = this.forks.filter((f) => !(f.step === edit.step && f.unit === edit.unit && f.target === edit.target));
+    const rest = this.forks.filter(
+      (f) => !(f.step === edit.step && f.unit === edit.unit && f.target === edit.target),
+    );
     this.touched = false;
-    this.onChange([...rest, edit].slice(-MAX_FORKS));
+    this.onChange([...rest, edit].slice(-limits.maxOverrides));
   }
 }
 
 /** Encode edits for the URL: step.unit.target.value joined by "~". */
-export const encodeForks = (forks) => forks.map((f) => `${f.step}.${f.unit}.${f.target}.${f.value}`).join("~");
+export const encodeForks = (forks) =>
+  forks.map((f) => `${f.step}.${f.unit}.${f.target}.${f.value}`).join("~");
 
 /** Decode edits from the URL, dropping anything malformed. */
 export function decodeForks(text) {
   if (!text) return [];
-  return text.split("~").map((part) => {
-    const m = /^(\d+)\.(\d+)\.(h|c|forget)\.(-?[\d.]+(?:e-?\d+)?)$/.exec(part);
-    return m && { step: +m[1], unit: +m[2], target: m[3], value: +m[4] };
-  }).filter((f) => f && Number.isFinite(f.value)).slice(0, MAX_FORKS);
+  return text
+    .split("~")
+    .map((part) => {
+      const m = /^(\d+)\.(\d+)\.(h|c|forget)\.(-?[\d.]+(?:e-?\d+)?)$/.exec(part);
+      return m && { step: +m[1], unit: +m[2], target: m[3], value: +m[4] };
+    })
+    .filter((f) => f && Number.isFinite(f.value))
+    .slice(0, limits.maxOverrides);
 }

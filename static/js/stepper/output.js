@@ -4,7 +4,8 @@ import { glyph, h, pct, spoken } from "./dom.js";
 import { topK } from "./run.js";
 
 export class Predictions {
-  constructor() {
+  /** open: the disclosure starts open (folded on a phone: secondary to the state cells). */
+  constructor({ open }) {
     this.list = h("ol", { class: "st-probs" });
     this.rows = Array.from({ length: 5 }, () => {
       const ch = h("code", { class: "st-prob-ch" });
@@ -14,12 +15,22 @@ export class Predictions {
       this.list.append(li);
       return { li, ch, bar, val };
     });
-    // a disclosure, folded on a phone (secondary to the state cells)
-    this.el = h("details", { class: "st-out st-fold", open: !window.matchMedia("(max-width: 760px)").matches },
-      h("summary", {}, h("span", { class: "st-fold-title", text: "Top 5 guesses for the next character" })),
+    this.el = h(
+      "details",
+      { class: "st-out st-fold", open },
+      h(
+        "summary",
+        {},
+        h("span", { class: "st-fold-title", text: "Top 5 guesses for the next character" }),
+      ),
       this.list,
-      h("p", { class: "st-note", text: "Untrained weights: predictions are random until trained. "
-        + "Try the Train view to see a network learn." }));
+      h("p", {
+        class: "st-note",
+        text:
+          "Untrained weights: predictions are random until trained. " +
+          "Try the Train view to see a network learn.",
+      }),
+    );
   }
 
   /** Paint step t's top 5; `next` is the actual next input character (or undefined). */

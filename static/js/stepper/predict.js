@@ -7,8 +7,14 @@ import { fmt, h, spoken, uid } from "./dom.js";
 
 /** The two answers of a gate guess per cell: [value, button text]. */
 const GATE_ANSWERS = {
-  lstm: [["keep", "Keep: f > i"], ["write", "Write: i > f"]],
-  gru: [["keep", "Keep: z > 0.5"], ["renew", "Renew: z < 0.5"]],
+  lstm: [
+    ["keep", "Keep: f > i"],
+    ["write", "Write: i > f"],
+  ],
+  gru: [
+    ["keep", "Keep: z > 0.5"],
+    ["renew", "Renew: z < 0.5"],
+  ],
 };
 
 /** Return the truth of a gate guess at step t of `run` for unit u, with the numbers. */
@@ -26,20 +32,39 @@ export class PredictPanel {
   /** onAnswer(guess) when a guess is made; onKind(kind) when the kind of guess changes. */
   constructor({ onAnswer, onKind }) {
     const name = uid("guess");
-    this.kindInputs = [["rise", "Will h rise or fall?"], ["gate", "Which gate dominates?"]].map(([value, text]) => {
+    this.kindInputs = [
+      ["rise", "Will h rise or fall?"],
+      ["gate", "Which gate dominates?"],
+    ].map(([value, text]) => {
       const input = h("input", { type: "radio", name, value, onchange: () => onKind(value) });
       return { input, label: h("label", { class: "st-check" }, input, ` ${text}`) };
     });
     this.gateNote = h("span", { class: "st-hint", text: "(LSTM and GRU only)" });
-    this.kinds = h("fieldset", { class: "st-q-kinds" },
-      h("legend", { text: "What to predict" }), this.kindInputs.map((k) => k.label), this.gateNote);
+    this.kinds = h(
+      "fieldset",
+      { class: "st-q-kinds" },
+      h("legend", { text: "What to predict" }),
+      this.kindInputs.map((k) => k.label),
+      this.gateNote,
+    );
     this.question = h("p", { class: "st-q", id: uid("q") });
-    this.buttons = h("div", { class: "st-q-buttons", role: "group", "aria-labelledby": this.question.id });
+    this.buttons = h("div", {
+      class: "st-q-buttons",
+      role: "group",
+      "aria-labelledby": this.question.id,
+    });
     this.onAnswer = onAnswer;
     this.result = h("p", { class: "st-verdict", "aria-live": "polite" });
     this.score = h("p", { class: "st-score" });
-    this.el = h("section", { class: "st-predict", "aria-label": "Predict, then reveal", hidden: true },
-      this.kinds, this.question, this.buttons, this.result, this.score);
+    this.el = h(
+      "section",
+      { class: "st-predict", "aria-label": "Predict, then reveal", hidden: true },
+      this.kinds,
+      this.question,
+      this.buttons,
+      this.result,
+      this.score,
+    );
     this.right = 0;
     this.total = 0;
     this.pending = false;
@@ -57,7 +82,7 @@ export class PredictPanel {
     this.gateNote.hidden = gated;
   }
 
-  /** Ask about step next (0-based) of `run` for unit u; focus the first answer unless told not to. */
+  /** Ask about step next (0-based) of `run` for unit u; focus the first answer unless not to. */
   ask(run, next, u, focus = true) {
     this.pending = true;
     // a new question: the previous verdict is history (the score keeps it)
@@ -67,18 +92,32 @@ export class PredictPanel {
     const reads = `Step ${next + 1} reads “${spoken(run.input[next])}”.`;
     let answers;
     if (this.kind === "gate" && run.cell === "lstm") {
-      this.question.textContent = `${reads} Will unit ${u}'s forget gate f be larger than its input gate i — keep more of its old memory than it writes?`;
+      this.question.textContent =
+        `${reads} Will unit ${u}'s forget gate f be larger than its input gate i — ` +
+        "keep more of its old memory than it writes?";
       answers = GATE_ANSWERS.lstm;
     } else if (this.kind === "gate") {
-      this.question.textContent = `${reads} Will unit ${u}'s update gate z be above 0.5 — keep more of its old state than it takes from the candidate?`;
+      this.question.textContent =
+        `${reads} Will unit ${u}'s update gate z be above 0.5 — ` +
+        "keep more of its old state than it takes from the candidate?";
       answers = GATE_ANSWERS.gru;
     } else {
       this.question.textContent = `${reads} Will unit ${u} of h rise or fall?`;
-      answers = [["rise", "↑ Rise"], ["fall", "↓ Fall"]];
+      answers = [
+        ["rise", "↑ Rise"],
+        ["fall", "↓ Fall"],
+      ];
     }
-    this.buttons.replaceChildren(...answers.map(([value, text]) => h("button", {
-      type: "button", dataset: { answer: value }, text, onclick: () => this.onAnswer(value),
-    })));
+    this.buttons.replaceChildren(
+      ...answers.map(([value, text]) =>
+        h("button", {
+          type: "button",
+          dataset: { answer: value },
+          text,
+          onclick: () => this.onAnswer(value),
+        }),
+      ),
+    );
     this.buttons.hidden = false;
     if (focus) this.buttons.firstChild.focus();
   }
@@ -91,13 +130,17 @@ export class PredictPanel {
     if (this.kind === "gate") {
       const g = gateTruth(run, t, u);
       truth = g.answer;
-      text = run.cell === "lstm"
-        ? `unit ${u}'s forget gate f = ${fmt(g.f, 3)}, input gate i = ${fmt(g.i, 3)}: it ${truth === "keep" ? "kept more than it wrote" : "wrote more than it kept"}.`
-        : `unit ${u}'s update gate z = ${fmt(g.z, 3)}: it ${truth === "keep" ? "kept mostly its old state" : "took mostly the new candidate"}.`;
+      text =
+        run.cell === "lstm"
+          ? `unit ${u}'s forget gate f = ${fmt(g.f, 3)}, input gate i = ${fmt(g.i, 3)}: ` +
+            `it ${truth === "keep" ? "kept more than it wrote" : "wrote more than it kept"}.`
+          : `unit ${u}'s update gate z = ${fmt(g.z, 3)}: it ` +
+            `${truth === "keep" ? "kept mostly its old state" : "took mostly the new candidate"}.`;
     } else {
       const after = run.h[t][u];
       truth = after >= before ? "rise" : "fall";
-      text = `unit ${u} ${truth === "rise" ? "rose" : "fell"} from ${fmt(before, 3)} to ${fmt(after, 3)}.`;
+      const moved = truth === "rise" ? "rose" : "fell";
+      text = `unit ${u} ${moved} from ${fmt(before, 3)} to ${fmt(after, 3)}.`;
     }
     const right = guess === truth;
     this.total += 1;
@@ -106,7 +149,9 @@ export class PredictPanel {
     this.question.textContent = "";
     this.result.className = `st-verdict ${right ? "right" : "wrong"}`;
     this.result.dataset.truth = truth;
-    this.result.textContent = `${right ? "✓ Right" : "✗ Not this time"}: at step ${t + 1} ${text} Press → (or Step forward) for the next guess.`;
+    this.result.textContent =
+      `${right ? "✓ Right" : "✗ Not this time"}: at step ${t + 1} ${text} ` +
+      "Press → (or Step forward) for the next guess.";
     this.score.textContent = `Score: ${this.right} of ${this.total}`;
     return right;
   }
@@ -120,5 +165,13 @@ export class PredictPanel {
     this.pending = false;
     this.buttons.hidden = true;
     this.question.textContent = message;
+  }
+
+  /** Forget the score and any question: back to a fresh start. */
+  reset() {
+    this.right = this.total = 0;
+    this.idle("");
+    this.score.textContent = "";
+    this.result.textContent = "";
   }
 }

@@ -27,19 +27,32 @@ export const ROWS = {
 
 /** Plain-text row names for tables and announcements. */
 export const ROW_TEXT = {
-  hPrev: "h before", cPrev: "c before", i: "input gate i", f: "forget gate f", g: "candidate g",
-  o: "output gate o", c: "cell state c", h: "h after", r: "reset gate r", z: "update gate z",
+  hPrev: "h before",
+  cPrev: "c before",
+  i: "input gate i",
+  f: "forget gate f",
+  g: "candidate g",
+  o: "output gate o",
+  c: "cell state c",
+  h: "h after",
+  r: "reset gate r",
+  z: "update gate z",
   n: "candidate n",
 };
 
 /** Return the H values of row `key` at step t of `run`. */
 export function rowValues(run, key, t) {
   switch (key) {
-    case "hPrev": return t === 0 ? run.h0 : run.h[t - 1];
-    case "cPrev": return t === 0 ? run.c0 : run.c[t - 1];
-    case "h": return run.h[t];
-    case "c": return run.c[t];
-    default: return run.gates[key][t];
+    case "hPrev":
+      return t === 0 ? run.h0 : run.h[t - 1];
+    case "cPrev":
+      return t === 0 ? run.c0 : run.c[t - 1];
+    case "h":
+      return run.h[t];
+    case "c":
+      return run.c[t];
+    default:
+      return run.gates[key][t];
   }
 }
 

@@ -10,15 +10,27 @@ export class SequenceStrip {
     this.tiles = h("ol", { class: "st-tiles", "aria-label": "Input sequence and memory meter" });
     this.scroller = h("div", { class: "st-seq-scroll" }, this.tiles);
     this.readout = h("span", { class: "st-meter-read" });
-    this.forkKey = h("p", { class: "st-fork-key", hidden: true },
+    this.forkKey = h(
+      "p",
+      { class: "st-fork-key", hidden: true },
       h("span", { class: "st-fork-swatch", "aria-hidden": "true" }),
-      "Purple bars: how far the edited run's h is from the original at each step (‖Δh‖; full height = 2). "
-      + "The outlined tile is the first edited step.");
+      "Purple bars: how far the edited run's h is from the original at each step " +
+        "(‖Δh‖; full height = 2). " +
+        "The outlined tile is the first edited step.",
+    );
     this.el = h("div", { class: "st-seq" }, this.scroller, this.forkKey, meterLegend(this.readout));
     this.input = "";
     this.current = -1;
-    this.scroller.addEventListener("scroll", () => { this.scrollX = this.scroller.scrollLeft; }, { passive: true });
-    new ResizeObserver(() => { this.pitch = 0; }).observe(this.scroller);
+    this.scroller.addEventListener(
+      "scroll",
+      () => {
+        this.scrollX = this.scroller.scrollLeft;
+      },
+      { passive: true },
+    );
+    new ResizeObserver(() => {
+      this.pitch = 0;
+    }).observe(this.scroller);
     this.tiles.addEventListener("mouseover", (e) => {
       const tile = e.target.closest?.(".st-tile");
       if (tile) tile.title = this.tooltip(+tile.dataset.step);
@@ -30,7 +42,8 @@ export class SequenceStrip {
     const ch = this.input[k];
     if (k > t) return `Step ${k + 1} “${ch}”: not read yet`;
     const v = this.items[k].meter.dataset.value;
-    return v == null ? `Step ${k + 1} “${ch}”`
+    return v == null
+      ? `Step ${k + 1} “${ch}”`
       : `Step ${k + 1} “${ch}”: still moves h at step ${t + 1} by ${sci(+v)} (‖∂h_t/∂x_k‖)`;
   }
 
@@ -40,13 +53,18 @@ export class SequenceStrip {
     this.current = -1;
     this.pitch = 0;
     this.items = [...input].map((ch, k) => {
-      const tile = h("button", { type: "button", class: "st-tile", tabindex: "-1", dataset: { step: k } },
+      const tile = h(
+        "button",
+        { type: "button", class: "st-tile", tabindex: "-1", dataset: { step: k } },
         h("span", { class: "st-tile-ch", text: glyph(ch) }),
         h("span", { class: "st-tile-meter" }),
-        h("span", { class: "st-tile-diff" }));
+        h("span", { class: "st-tile-diff" }),
+      );
       tile.addEventListener("click", () => this.onPick(k));
       this.tiles.append(h("li", {}, tile));
-      return { tile, meter: tile.children[1], diff: tile.children[2] };
+      // fill, over, forked, diff: what the tile shows now (written only when it changes)
+      const meter = tile.children[1];
+      return { tile, meter, diff: tile.children[2], fill: "", over: false, forked: false, d: null };
     });
     this.tiles.replaceChildren(...this.items.map((it) => it.tile.parentElement));
   }
@@ -55,32 +73,48 @@ export class SequenceStrip {
   update(t, influenceRow, divergence, forkStep, pending = false) {
     const from = this.current;
     for (let k = 0; k < this.items.length; k++) {
-      const { tile, meter, diff } = this.items[k];
+      const it = this.items[k];
+      const { tile, meter, diff } = it;
       const past = k <= t;
       // classes change only between the old and the new step (and on a fresh strip)
       if (from < 0 || (k >= Math.min(from, t) && k <= Math.max(from, t))) {
         tile.classList.toggle("future", !past);
         tile.classList.toggle("now", k === t);
       }
-      if (tile.classList.contains("forked") !== (k === forkStep)) tile.classList.toggle("forked");
+      if (it.forked !== (k === forkStep)) {
+        it.forked = k === forkStep;
+        tile.classList.toggle("forked", it.forked);
+      }
       if (past && influenceRow) {
         const v = influenceRow[k];
         const c = influenceColour(v);
-        meter.style.background = c.fill;
-        if (meter.classList.contains("over") !== c.pos > 1) meter.classList.toggle("over");
+        if (c.fill !== it.fill) {
+          meter.style.background = c.fill;
+          it.fill = c.fill;
+        }
+        if (it.over !== c.pos > 1) {
+          it.over = c.pos > 1;
+          meter.classList.toggle("over", it.over);
+        }
         meter.dataset.value = String(v);
-      } else if (meter.dataset.value != null) {
+      } else if (it.fill) {
         meter.style.background = "";
         meter.classList.remove("over");
         delete meter.dataset.value;
+        Object.assign(it, { fill: "", over: false });
       }
       if (divergence) {
         const d = divergence[k];
-        diff.style.transform = `scaleY(${Math.min(1, d / 2)})`;
+        const scale = `scaleY(${Math.min(1, d / 2)})`;
+        if (scale !== it.d) {
+          diff.style.transform = scale;
+          it.d = scale;
+        }
         diff.hidden = false;
         diff.dataset.value = String(d);
-      } else if (!diff.hidden) {
-        diff.hidden = true;
+      } else if (it.d !== "") {
+        diff.hidden = true; // a fresh tile (null) too
+        it.d = "";
       }
     }
     this.forkKey.hidden = !divergence;
@@ -140,16 +174,31 @@ export function meterSentence(input, t, row) {
   const first = row[0];
   const now = row[t];
   if (t === 0) {
-    return { ratio: 1, text: `Only one input read so far: the first float is the newest. Nudging it by one unit would move h₁ by ${sci(first)}.`,
-      exact: `‖∂h₁/∂x₁‖ = ${first}: the size of the change in h₁ per unit change of x₁ (a Jacobian norm).` };
+    return {
+      ratio: 1,
+      text:
+        "Only one input read so far: the first float is the newest. " +
+        `Nudging it by one unit would move h₁ by ${sci(first)}.`,
+      exact:
+        `‖∂h₁/∂x₁‖ = ${first}: the size of the change in h₁ per unit change of x₁ ` +
+        "(a Jacobian norm).",
+    };
   }
   const ratio = now > 0 ? first / now : Infinity;
-  const text = first === 0
-    ? `The first float “${glyph(input[0])}” no longer moves h at all at step ${t + 1}: it is forgotten.`
-    : `At step ${t + 1} the first float “${glyph(input[0])}” is ${ratioText(ratio)} influential as the newest, “${glyph(input[t])}”.`;
-  return { ratio, text,
-    exact: `Influence = the size of the change in h_t per unit change of an input (a Jacobian norm). `
-      + `First input: ‖∂h${sub(t + 1)}/∂x₁‖ = ${first}; newest: ‖∂h${sub(t + 1)}/∂x${sub(t + 1)}‖ = ${now}.` };
+  const text =
+    first === 0
+      ? `The first float “${glyph(input[0])}” no longer moves h at all at step ${t + 1}: ` +
+        "it is forgotten."
+      : `At step ${t + 1} the first float “${glyph(input[0])}” is ${ratioText(ratio)} ` +
+        `influential as the newest, “${glyph(input[t])}”.`;
+  return {
+    ratio,
+    text,
+    exact:
+      `Influence = the size of the change in h_t per unit change of an input (a Jacobian norm). ` +
+      `First input: ‖∂h${sub(t + 1)}/∂x₁‖ = ${first}; ` +
+      `newest: ‖∂h${sub(t + 1)}/∂x${sub(t + 1)}‖ = ${now}.`,
+  };
 }
 
 const SUBS = "₀₁₂₃₄₅₆₇₈₉";
@@ -160,17 +209,38 @@ export const sub = (n) => String(n).replace(/\d/g, (d) => SUBS[+d]);
 export function meterLegend(readout) {
   const ticks = [];
   for (let e = LOG_MIN; e <= LOG_MAX; e++) {
-    ticks.push(h("span", { text: e === LOG_MAX ? `${10 ** e}+` : e < 0 ? `1e−${-e}` : String(10 ** e) }));
+    ticks.push(
+      h("span", { text: e === LOG_MAX ? `${10 ** e}+` : e < 0 ? `1e−${-e}` : String(10 ** e) }),
+    );
   }
-  return h("div", { class: "st-meter-legend" },
-    h("span", { class: "st-legend-label" },
+  return h(
+    "div",
+    { class: "st-meter-legend" },
+    h(
+      "span",
+      { class: "st-legend-label" },
       h("strong", { text: "Memory meter " }),
-      "how strongly each input still moves h", h("sub", { text: "t" }),
-      ": if that input were nudged by one unit, how far h", h("sub", { text: "t" }),
-      " would move (‖∂h", h("sub", { text: "t" }), "/∂x", h("sub", { text: "k" }), "‖, a Jacobian norm; log scale)"),
-    h("span", { class: "st-meter-scale" },
-      h("span", { class: "st-legend-bar bar-influence", role: "img",
-        "aria-label": "Memory meter colours: pale for 0.0001 or less (forgotten), dark blue for 10 or more" }),
-      h("span", { class: "st-meter-ticks", "aria-hidden": "true" }, ticks)),
-    readout);
+      "how strongly each input still moves h",
+      h("sub", { text: "t" }),
+      ": if that input were nudged by one unit, how far h",
+      h("sub", { text: "t" }),
+      " would move (‖∂h",
+      h("sub", { text: "t" }),
+      "/∂x",
+      h("sub", { text: "k" }),
+      "‖, a Jacobian norm; log scale)",
+    ),
+    h(
+      "span",
+      { class: "st-meter-scale" },
+      h("span", {
+        class: "st-legend-bar bar-influence",
+        role: "img",
+        "aria-label":
+          "Memory meter colours: pale for 0.0001 or less (forgotten), dark blue for 10 or more",
+      }),
+      h("span", { class: "st-meter-ticks", "aria-hidden": "true" }, ticks),
+    ),
+    readout,
+  );
 }

@@ -2,7 +2,7 @@
 
 import { diverging, gate } from "./colors.js";
 import { fmt, h } from "./dom.js";
-import { ROWS, ROW_TEXT, rowValues } from "./run.js";
+import { ROW_TEXT, ROWS, rowValues } from "./run.js";
 
 export class StateGrid {
   /** onSelect(unit) is called when a cell is clicked. */
@@ -17,7 +17,9 @@ export class StateGrid {
     this.rowsEl.addEventListener("mouseover", (e) => {
       const cell = e.target.closest?.(".st-cell[data-value]");
       const row = cell?.closest(".st-row");
-      if (cell && row) cell.title = `${ROW_TEXT[row.dataset.row]}, unit ${cell.dataset.unit}: ${cell.dataset.value}`;
+      if (!cell || !row) return;
+      const { unit, value } = cell.dataset;
+      cell.title = `${ROW_TEXT[row.dataset.row]}, unit ${unit}: ${value}`;
     });
   }
 
@@ -32,7 +34,8 @@ export class StateGrid {
     this.rowsEl.replaceChildren();
     this.rowsEl.className = `st-rows ${H <= 4 ? "roomy" : H <= 16 ? "compact" : "dense"}`;
     this.rowsEl.style.setProperty("--n", H);
-    if (H <= 16) this.rowsEl.style.setProperty("--cw", H <= 4 ? "4.1rem" : H <= 8 ? "2.9rem" : "2.45rem");
+    if (H <= 16)
+      this.rowsEl.style.setProperty("--cw", H <= 4 ? "4.1rem" : H <= 8 ? "2.9rem" : "2.45rem");
     else this.rowsEl.style.removeProperty("--cw");
     this.rowsEl.style.setProperty("--n-narrow", H > 16 ? Math.ceil(H / 2) : H);
     // Unit headers in the same grid columns as the cells: "unit 0" when roomy, "u0" when
@@ -42,8 +45,14 @@ export class StateGrid {
       const text = H <= 4 ? `unit ${j}` : H <= 16 ? `u${j}` : j % 8 === 0 ? `u${j}` : "";
       idx.append(h("span", { class: "st-cell", dataset: { unit: j }, text }));
     }
-    this.rowsEl.append(h("div", { class: "st-row st-row-index" },
-      h("div", { class: "st-label", text: H <= 4 ? "" : "unit" }), idx));
+    this.rowsEl.append(
+      h(
+        "div",
+        { class: "st-row st-row-index" },
+        h("div", { class: "st-label", text: H <= 4 ? "" : "unit" }),
+        idx,
+      ),
+    );
     this.rows = ROWS[cell].map(([key, label, desc, scale]) => {
       const cells = [];
       const box = h("div", { class: "st-cells" });
@@ -53,36 +62,64 @@ export class StateGrid {
         cells.push(c);
         box.append(c);
       }
-      const row = h("div", { class: `st-row st-row-${key} scale-${scale}`, dataset: { row: key } },
-        h("div", { class: "st-label" },
+      const row = h(
+        "div",
+        { class: `st-row st-row-${key} scale-${scale}`, dataset: { row: key } },
+        h(
+          "div",
+          { class: "st-label" },
           h("span", { class: "st-sym", html: label }),
-          h("span", { class: "st-desc", html: desc })),
-        box);
+          h("span", { class: "st-desc", html: desc }),
+        ),
+        box,
+      );
       this.rowsEl.append(row);
-      return { key, scale, cells, el: row, name: ROW_TEXT[key] };
+      // what each cell shows now: {fill, ink, text}
+      const shown = cells.map(() => ({ fill: "", ink: "", text: "" }));
+      return { key, scale, cells, shown, el: row, name: ROW_TEXT[key] };
     });
     this.selected = -1;
   }
 
-  /** Paint step t of `run` (null: leave the rows empty) and mark unit `unit`. */
+  /**
+   * Paint step t of `run` (null: leave the rows empty) and mark unit `unit`. A colour or a text
+   * is written only when it differs from what the cell shows: an inline style write costs the
+   * cell a style recalculation, and at 64 units most colours of a row repeat from one step to
+   * the next (the scales have 256 steps).
+   */
   update(run, t, unit) {
     for (const row of this.rows) {
       const values = run ? rowValues(run, row.key, t) : null;
       const colour = row.scale === "gate" ? gate : diverging;
+      const { cells, shown } = row;
       for (let j = 0; j < this.H; j++) {
-        const cell = row.cells[j];
+        const cell = cells[j];
+        const was = shown[j];
         if (!values) {
+          if (!was.fill) continue;
           cell.style.background = "";
+          cell.style.color = "";
           cell.textContent = "";
           delete cell.dataset.value;
+          shown[j] = { fill: "", ink: "", text: "" };
           continue;
         }
         const v = values[j];
         const { fill, ink } = colour(v);
-        cell.style.background = fill;
+        if (fill !== was.fill) {
+          cell.style.background = fill;
+          was.fill = fill;
+        }
         if (this.showText) {
-          cell.style.color = ink;
-          cell.textContent = fmt(v, this.digits);
+          const text = fmt(v, this.digits);
+          if (ink !== was.ink) {
+            cell.style.color = ink;
+            was.ink = ink;
+          }
+          if (text !== was.text) {
+            cell.textContent = text;
+            was.text = text;
+          }
         }
         cell.dataset.value = String(v);
       }
@@ -100,14 +137,27 @@ export class StateGrid {
 /** Return the colour legend for the state grid (diverging, plus gates when the cell has them). */
 export function stateLegend() {
   const bar = (cls, lo, mid, hi, label) =>
-    h("div", { class: `st-legend-item item-${cls}` },
+    h(
+      "div",
+      { class: `st-legend-item item-${cls}` },
       h("span", { class: "st-legend-label", text: label }),
-      h("span", { class: "st-legend-scale" },
+      h(
+        "span",
+        { class: "st-legend-scale" },
         h("span", { class: "st-legend-tick", text: lo }),
-        h("span", { class: `st-legend-bar ${cls}`, role: "img", "aria-label": `${label}: from ${lo} to ${hi}` }),
-        h("span", { class: "st-legend-tick", text: hi })),
-      mid ? h("span", { class: "st-legend-mid", text: mid }) : null);
-  return h("div", { class: "st-legend" },
+        h("span", {
+          class: `st-legend-bar ${cls}`,
+          role: "img",
+          "aria-label": `${label}: from ${lo} to ${hi}`,
+        }),
+        h("span", { class: "st-legend-tick", text: hi }),
+      ),
+      mid ? h("span", { class: "st-legend-mid", text: mid }) : null,
+    );
+  return h(
+    "div",
+    { class: "st-legend" },
     bar("bar-diverging", "−1", "0 is white", "+1", "States and candidates"),
-    bar("bar-gate", "0 (closed)", "", "1 (open)", "Gates"));
+    bar("bar-gate", "0 (closed)", "", "1 (open)", "Gates"),
+  );
 }
