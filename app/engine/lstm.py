@@ -5,7 +5,8 @@
     c       = f * c_prev + i * g
     h       = o * tanh(c)
 
-Arrays may carry batch axes after T: xs (T, ..., D), h0 and c0 (..., H).
+Arrays may carry batch axes after T: X (T, ..., 4H), h0 and c0 (..., H). cells.py
+computes X = W_ih x_t + b_ih for all steps and the weight gradients.
 """
 
 from __future__ import annotations
@@ -15,30 +16,32 @@ from itertools import repeat
 
 import numpy as np
 
-from .numerics import Array, Params
+from .numerics import Array, Inputs, Params
 from .trace import Trace
 
 
-def forward(params: Params, xs: Array, h0: Array, c0: Array) -> Trace:
-    """Return the trace of running the LSTM over xs (T, ..., D) from h0, c0 (..., H)."""
-    W_ih, W_hh = params["weight_ih"], params["weight_hh"]  # (4H, D), (4H, H)
-    b = params["bias_ih"] + params["bias_hh"]  # (4H,)
+def forward(params: Params, X: Array, xs: Inputs, h0: Array, c0: Array) -> Trace:
+    """Return the LSTM's trace from X = W_ih x + b_ih (T, ..., 4H) and h0, c0 (..., H)."""
+    W_hh = params["weight_hh"]  # (4H, H)
     H = W_hh.shape[1]
     # sigmoid(a) = (1 + tanh(a / 2)) / 2, so halving the i, f, o rows lets a single
     # tanh call per step serve all four gates. Halving is exact in floating point.
-    scale = np.full(4 * H, 0.5)
+    scale = np.full(4 * H, 0.5, dtype=X.dtype)
     scale[2 * H : 3 * H] = 1.0
     offset = 1.0 - scale  # 0.5 for i, f, o; 0 for g
-    Z = xs @ (W_ih * scale[:, None]).T + b * scale  # (T, ..., 4H) input half, all steps
+    Z = X  # (T, ..., 4H) becomes the scaled input half of every pre-activation, in place
+    Z += params["bias_hh"]
+    Z *= scale
     W_hh_T = np.ascontiguousarray((W_hh * scale[:, None]).T)  # (H, 4H)
     # Same ndim as a step's z: numpy is measurably slower when it has to broadcast.
     scale = np.broadcast_to(scale, Z.shape[1:]).copy()
     offset = np.broadcast_to(offset, Z.shape[1:]).copy()
     gates = np.empty_like(Z)  # (T, ..., 4H) i, f, g, o after their nonlinearity
     Ig, Fg, Gg, Og = (gates[..., k * H : (k + 1) * H] for k in range(4))  # each (T, ..., H)
-    cs = np.empty(xs.shape[:-1] + (H,))  # (T, ..., H)
+    cs = np.empty(Z.shape[:-1] + (H,), dtype=Z.dtype)  # (T, ..., H)
     tanh_cs = np.empty_like(cs)
     hs = np.empty_like(cs)
+    ig = np.empty_like(h0)  # i * g, reused every step
     h_prev, c_prev = h0, c0
     # zip hands out each step's views more cheaply than indexing [t]
     steps = zip(Z, gates, Ig, Fg, Gg, Og, cs, tanh_cs, hs, strict=True)
@@ -49,7 +52,7 @@ def forward(params: Params, xs: Array, h0: Array, c0: Array) -> Trace:
         z *= scale
         z += offset  # z now holds i, f, g, o
         np.multiply(f, c_prev, out=c)
-        c += i * g
+        c += np.multiply(i, g, out=ig)
         np.tanh(c, out=tanh_c)
         h_prev = np.multiply(o, tanh_c, out=h)
         c_prev = c
@@ -82,45 +85,43 @@ def local_derivatives(trace: Trace) -> tuple[Array, Array, Array]:
     return Kc, K, Fg
 
 
-def backward(trace: Trace, dhs: Array, dcs: Array | None = None) -> dict[str, Array]:
-    """Return BPTT gradients given dhs (and optionally dcs), each (T, ..., H), from outside."""
-    W_ih, W_hh = trace.params["weight_ih"], trace.params["weight_hh"]  # (4H, D), (4H, H)
-    xs, hs, h0 = trace.xs, trace.h, trace.h0
-    H, D = hs.shape[-1], xs.shape[-1]
+def backward(
+    trace: Trace, dhs: Array, dcs: Array | None = None
+) -> tuple[Array, Array, dict[str, Array]]:
+    """Return (dZ, dZ, {"h0", "c0"}) given dhs (and optionally dcs), each (T, ..., H).
+
+    dZ (T, ..., 4H) = dL/d(pre-activation) of i, f, g, o: both the input half's and the
+    hidden half's gradient, since the two are added.
+    """
+    W_hh = trace.params["weight_hh"]  # (4H, H)
+    h0 = trace.h0
+    H = h0.shape[-1]
     Kc, K, F = local_derivatives(trace)
-    K_i, K_f, K_g, K_o = (K[..., k * H : (k + 1) * H] for k in range(4))
+    Kifg, K_o = K[..., : 3 * H], K[..., 3 * H :]
     dZ = np.empty_like(K)  # (T, ..., 4H) dL/d(pre-activation) of i, f, g, o
-    dZ_i, dZ_f, dZ_g, dZ_o = (dZ[..., k * H : (k + 1) * H] for k in range(4))
+    dZifg, dZ_o = dZ[..., : 3 * H], dZ[..., 3 * H :]
+    batch = h0.shape[:-1]
+    # i, f and g all take dc: view their blocks as (..., 3, H) so one multiply does all three
+    Kifg = Kifg.reshape(K.shape[:-1] + (3, H))
+    dZifg = dZifg.reshape(K.shape[:-1] + (3, H))
     dh_next = np.zeros_like(h0)  # dL/dh_t arriving from step t+1
     dc_next = np.zeros_like(h0)  # dL/dc_t arriving from step t+1
+    dh = np.empty_like(h0)
+    dc = np.empty_like(h0)
+    dc3 = dc.reshape(batch + (1, H))  # the same memory, broadcast over i, f, g
     dc_outs: Iterable[Array | None] = repeat(None, len(dhs)) if dcs is None else dcs
-    steps = zip(dhs, dc_outs, Kc, F, K_i, K_f, K_g, K_o, dZ, dZ_i, dZ_f, dZ_g, dZ_o, strict=True)
-    for dh_out, dc_out, kc, f, k_i, k_f, k_g, k_o, dz, dz_i, dz_f, dz_g, dz_o in reversed(
-        list(steps)
-    ):
-        dh = dh_out + dh_next
-        dc = dh * kc  # h = o * tanh(c)
+    steps = zip(dhs, dc_outs, Kc, F, Kifg, K_o, dZ, dZifg, dZ_o, strict=True)
+    for dh_out, dc_out, kc, f, k_ifg, k_o, dz, dz_ifg, dz_o in reversed(list(steps)):
+        np.add(dh_out, dh_next, out=dh)
+        np.multiply(dh, kc, out=dc)  # h = o * tanh(c)
         dc += dc_next
         if dc_out is not None:
             dc += dc_out
-        np.multiply(dc, k_i, out=dz_i)  # c = f * c_prev + i * g
-        np.multiply(dc, k_f, out=dz_f)
-        np.multiply(dc, k_g, out=dz_g)
+        np.multiply(dc3, k_ifg, out=dz_ifg)  # c = f * c_prev + i * g
         np.multiply(dh, k_o, out=dz_o)  # h = o * tanh(c)
-        dc_next = np.multiply(dc, f, out=dc)  # c = f * c_prev + ...
+        dc_next = np.multiply(dc, f, out=dc_next)  # c = f * c_prev + ...
         dh_next = np.dot(dz, W_hh)  # z = W_hh h_prev + ...
-    hs_prev = np.concatenate([h0[None], hs[:-1]])  # (T, ..., H)
-    dZ_flat = dZ.reshape(-1, 4 * H)  # (N, 4H) with N = T * batch
-    db = dZ_flat.sum(axis=0)  # (4H,)
-    return {
-        "weight_ih": dZ_flat.T @ xs.reshape(-1, D),  # (4H, D)
-        "weight_hh": dZ_flat.T @ hs_prev.reshape(-1, H),  # (4H, H)
-        "bias_ih": db,
-        "bias_hh": db.copy(),
-        "xs": dZ @ W_ih,  # (T, ..., D)
-        "h0": dh_next,  # (..., H)
-        "c0": dc_next,  # (..., H)
-    }
+    return dZ, dZ, {"h0": dh_next, "c0": dc_next}
 
 
 def step_jacobians(trace: Trace) -> tuple[Array, Array]:

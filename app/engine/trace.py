@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .numerics import Array, Params
+from .numerics import Array, Inputs, Params
 
 
 @dataclass(frozen=True, eq=False)
@@ -15,7 +15,8 @@ class Trace:
     batch axis B after T in every per-step array and in h0/c0 ((B, H)).
 
     - cell: "rnn", "lstm" or "gru"; params: the four float64 arrays used.
-    - xs (T, D): inputs. h0 (H,): starting hidden state; c0 (H,): starting cell state (LSTM).
+    - xs (T, D): inputs, or (T,) int64 ids of one-hot inputs.
+    - h0 (H,): starting hidden state; c0 (H,): starting cell state (LSTM).
     - h (T, H): hidden state after each step; c (T, H): LSTM cell state (None otherwise).
     - gates: name -> (T, H) after the nonlinearity. lstm i, f, g, o; gru r, z, n;
       rnn "a", the pre-activation W_ih x + b_ih + W_hh h_prev + b_hh (h = tanh(a)).
@@ -25,7 +26,7 @@ class Trace:
 
     cell: str
     params: Params
-    xs: Array
+    xs: Inputs
     h0: Array
     c0: Array | None
     h: Array
@@ -36,4 +37,4 @@ class Trace:
     @property
     def batched(self) -> bool:
         """Return True when the trace holds a batch of sequences (xs of shape (T, B, D))."""
-        return self.xs.ndim == 3
+        return self.h.ndim == 3
