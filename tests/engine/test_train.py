@@ -141,6 +141,7 @@ def test_tasks_make_the_promised_batches() -> None:
         {"hidden_size": 0},
         {"learning_rate": float("nan")},
         {"optimizer": "rmsprop"},
+        {"dtype": "float16"},
     ],
 )
 def test_config_rejects_unbounded_or_unknown_settings(kwargs: dict[str, object]) -> None:
@@ -153,3 +154,19 @@ def test_tasks_reject_bad_sizes() -> None:
         NextChar("abc", seq_len=10)
     with pytest.raises(ValueError):
         RememberFirst(length=0)
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_float32_training_follows_float64(cell: str) -> None:
+    task = NextChar(TEXT, seq_len=16)
+    config = TrainConfig(cell=cell, hidden_size=16, max_steps=30, log_every=10, sample_length=0)
+    f64 = list(train_steps(config, task))
+    f32 = list(train_steps(dataclasses.replace(config, dtype="float32"), task))
+    # Same seeds, same batches: the runs differ only by rounding (measured: losses and
+    # gradient norms within 3e-7 after 30 Adam steps); a broken float32 path is far off.
+    for a, b in zip(f64, f32, strict=True):
+        assert b.loss == pytest.approx(a.loss, abs=1e-5)
+        assert b.grad_norm == pytest.approx(a.grad_norm, rel=1e-5)
+    model = init_model(config, task, np.random.default_rng(0))
+    list(train_steps(dataclasses.replace(config, dtype="float32", max_steps=1), task, model))
+    assert all(p.dtype == np.float32 for p in model.params.values())
