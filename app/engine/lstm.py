@@ -24,6 +24,7 @@ def forward(params: Params, X: Array, xs: Inputs, h0: Array, c0: Array) -> Trace
     """Return the LSTM's trace from X = W_ih x + b_ih (T, ..., 4H) and h0, c0 (..., H)."""
     W_hh = params["weight_hh"]  # (4H, H)
     H = W_hh.shape[1]
+    batch = h0.shape[:-1]
     # sigmoid(a) = (1 + tanh(a / 2)) / 2, so halving the i, f, o rows lets a single
     # tanh call per step serve all four gates. Halving is exact in floating point.
     scale = np.full(4 * H, 0.5, dtype=X.dtype)
@@ -34,29 +35,46 @@ def forward(params: Params, X: Array, xs: Inputs, h0: Array, c0: Array) -> Trace
     Z *= scale
     W_hh_T = np.ascontiguousarray((W_hh * scale[:, None]).T)  # (H, 4H)
     # Same ndim as a step's z: numpy is measurably slower when it has to broadcast.
-    scale = np.broadcast_to(scale, Z.shape[1:]).copy()
-    offset = np.broadcast_to(offset, Z.shape[1:]).copy()
-    gates = np.empty_like(Z)  # (T, ..., 4H) i, f, g, o after their nonlinearity
-    Ig, Fg, Gg, Og = (gates[..., k * H : (k + 1) * H] for k in range(4))  # each (T, ..., H)
-    cs = np.empty(Z.shape[:-1] + (H,), dtype=Z.dtype)  # (T, ..., H)
+    scale = np.broadcast_to(scale, batch + (4 * H,)).copy()
+    offset = np.broadcast_to(offset, batch + (4 * H,)).copy()
+    # One row per step holds [c_prev, i, f, g, o] side by side, so a single multiply
+    # gives [c_prev * f, i * g] and one add gives c, written as the next row's c_prev.
+    # Few, larger numpy calls per step: at batch 1 the per-call cost is what counts.
+    Q = np.empty((len(Z) + 1, *batch, 5 * H), dtype=Z.dtype)  # (T+1, ..., 5H)
+    Q[0, ..., :H] = c0
+    gates = Q[:-1, ..., H:]  # (T, ..., 4H) i, f, g, o after their nonlinearity
+    cs = Q[1:, ..., :H]  # (T, ..., H)
     tanh_cs = np.empty_like(cs)
-    hs = np.empty_like(cs)
-    ig = np.empty_like(h0)  # i * g, reused every step
-    h_prev, c_prev = h0, c0
-    # zip hands out each step's views more cheaply than indexing [t]
-    steps = zip(Z, gates, Ig, Fg, Gg, Og, cs, tanh_cs, hs, strict=True)
-    for z_in, z, i, f, g, o, c, tanh_c, h in steps:
-        np.dot(h_prev, W_hh_T, out=z)  # (..., 4H)
+    hs = np.empty_like(tanh_cs)
+    fc_ig = np.empty(batch + (2 * H,), dtype=Z.dtype)  # [f * c_prev, i * g], reused
+    fc, ig = fc_ig[..., :H], fc_ig[..., H:]
+    h_prev = h0
+    # np.dot is the cheapest call but wants a contiguous out, which a batch's z is not
+    product = np.dot if not batch else np.matmul
+    # Each step's views come from zip over sliced arrays: cheaper than slicing in the loop.
+    rows = Q[:-1]
+    steps = zip(
+        Z,
+        gates,
+        rows[..., : 2 * H],
+        rows[..., 2 * H : 4 * H],
+        rows[..., 4 * H :],
+        cs,
+        tanh_cs,
+        hs,
+        strict=True,
+    )
+    for z_in, z, c_prev_i, f_g, o, c, tanh_c, h in steps:
+        product(h_prev, W_hh_T, out=z)  # z (..., 4H)
         z += z_in
         np.tanh(z, out=z)
         z *= scale
         z += offset  # z now holds i, f, g, o
-        np.multiply(f, c_prev, out=c)
-        c += np.multiply(i, g, out=ig)
+        np.multiply(c_prev_i, f_g, out=fc_ig)  # [c_prev * f, i * g]
+        np.add(fc, ig, out=c)  # c = f * c_prev + i * g
         np.tanh(c, out=tanh_c)
-        h_prev = np.multiply(o, tanh_c, out=h)
-        c_prev = c
-    named = {"i": Ig, "f": Fg, "g": Gg, "o": Og}
+        h_prev = np.multiply(o, tanh_c, out=h)  # h = o * tanh(c)
+    named = {name: gates[..., k * H : (k + 1) * H] for k, name in enumerate("ifgo")}
     return Trace("lstm", params, xs, h0, c0, hs, cs, named, {"tanh_c": tanh_cs})
 
 
@@ -96,32 +114,40 @@ def backward(
     W_hh = trace.params["weight_hh"]  # (4H, H)
     h0 = trace.h0
     H = h0.shape[-1]
-    Kc, K, F = local_derivatives(trace)
-    Kifg, K_o = K[..., : 3 * H], K[..., 3 * H :]
-    dZ = np.empty_like(K)  # (T, ..., 4H) dL/d(pre-activation) of i, f, g, o
-    dZifg, dZ_o = dZ[..., : 3 * H], dZ[..., 3 * H :]
     batch = h0.shape[:-1]
-    # i, f and g all take dc: view their blocks as (..., 3, H) so one multiply does all three
-    Kifg = Kifg.reshape(K.shape[:-1] + (3, H))
-    dZifg = dZifg.reshape(K.shape[:-1] + (3, H))
+    Kc, K, F = local_derivatives(trace)
+    # A step's work in three elementwise calls, on a buffer E = [dc, dc, dc, dh] (4H):
+    #   [dc_{t+1}, dh_t] * [f_{t+1}, Kc_t] then a sum gives dc_t, written to all three dc
+    #   slots at once; E * K_t then gives dZ_t for i, f, g (from dc) and o (from dh).
+    FK = np.empty(K.shape[:-1] + (2 * H,), dtype=K.dtype)  # (T, ..., 2H) [f_{t+1}, Kc_t]
+    FK[:-1, ..., :H] = F[1:]
+    FK[-1, ..., :H] = 0.0  # nothing flows back from beyond the last step
+    FK[..., H:] = Kc
+    dZ = np.empty_like(K)  # (T, ..., 4H) dL/d(pre-activation) of i, f, g, o
+    E = np.zeros(batch + (4 * H,), dtype=K.dtype)  # [dc, dc, dc, dh] of the current step
+    dc3 = E[..., : 3 * H].reshape(batch + (3, H))  # the three dc slots
+    dh, dc_dh = E[..., 3 * H :], E[..., 2 * H :]
+    fc_kh = np.empty(batch + (2 * H,), dtype=K.dtype)  # [dc_{t+1} f_{t+1}, dh_t Kc_t]
+    # both halves broadcast to the three dc slots once, here, not in every step
+    fc3 = np.broadcast_to(fc_kh[..., None, :H], batch + (3, H))
+    kh3 = np.broadcast_to(fc_kh[..., None, H:], batch + (3, H))
+    W_hh_T = np.ascontiguousarray(W_hh.T)  # (H, 4H)
     dh_next = np.zeros_like(h0)  # dL/dh_t arriving from step t+1
-    dc_next = np.zeros_like(h0)  # dL/dc_t arriving from step t+1
-    dh = np.empty_like(h0)
-    dc = np.empty_like(h0)
-    dc3 = dc.reshape(batch + (1, H))  # the same memory, broadcast over i, f, g
     dc_outs: Iterable[Array | None] = repeat(None, len(dhs)) if dcs is None else dcs
-    steps = zip(dhs, dc_outs, Kc, F, Kifg, K_o, dZ, dZifg, dZ_o, strict=True)
-    for dh_out, dc_out, kc, f, k_ifg, k_o, dz, dz_ifg, dz_o in reversed(list(steps)):
+    steps = zip(dhs, dc_outs, FK, K, dZ, strict=True)
+    for dh_out, dc_out, fk, k, dz in reversed(list(steps)):
         np.add(dh_out, dh_next, out=dh)
-        np.multiply(dh, kc, out=dc)  # h = o * tanh(c)
-        dc += dc_next
+        np.multiply(dc_dh, fk, out=fc_kh)
+        np.add(fc3, kh3, out=dc3)  # c_{t+1} = f_{t+1} c_t + ...,  h_t = o tanh(c_t)
         if dc_out is not None:
-            dc += dc_out
-        np.multiply(dc3, k_ifg, out=dz_ifg)  # c = f * c_prev + i * g
-        np.multiply(dh, k_o, out=dz_o)  # h = o * tanh(c)
-        dc_next = np.multiply(dc, f, out=dc_next)  # c = f * c_prev + ...
-        dh_next = np.dot(dz, W_hh)  # z = W_hh h_prev + ...
-    return dZ, dZ, {"h0": dh_next, "c0": dc_next}
+            dc3 += dc_out[..., None, :]
+        np.multiply(E, k, out=dz)  # c = f * c_prev + i * g,  h = o * tanh(c)
+        if batch:
+            np.dot(dz, W_hh, out=dh_next)  # z = W_hh h_prev + ...
+        else:
+            np.dot(W_hh_T, dz, out=dh_next)  # the same product; this form is faster for a vector
+    dc0 = E[..., :H] * F[0]  # c_1 = f_1 * c0 + ...
+    return dZ, dZ, {"h0": dh_next, "c0": dc0}
 
 
 def step_jacobians(trace: Trace) -> tuple[Array, Array]:
