@@ -44,7 +44,7 @@ class TrainConfig:
     weight_scale: float = 1.0  # multiplies the initial weight_hh
     memory_bias: float = 3.0  # added to the LSTM forget / GRU update gate bias at init
     seed: int = 0  # every random draw (init, batches, samples) follows from this
-    dtype: str = "float64"  # "float32" trains about twice as fast; the model then holds float32
+    dtype: str = "float32"  # "float64" for exact parity; float32 trains 2-3x faster
 
     def __post_init__(self) -> None:
         if self.cell not in CELLS:

@@ -92,6 +92,7 @@ def test_clipping_bounds_the_update() -> None:
         optimizer="sgd",
         learning_rate=1.0,
         clip_norm=0.01,
+        dtype="float64",  # the step is checked to 1e-9
     )
     model = init_model(big, task, np.random.default_rng(0))
     before = {k: v.copy() for k, v in model.params.items()}
@@ -159,7 +160,9 @@ def test_tasks_reject_bad_sizes() -> None:
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_float32_training_follows_float64(cell: str) -> None:
     task = NextChar(TEXT, seq_len=16)
-    config = TrainConfig(cell=cell, hidden_size=16, max_steps=30, log_every=10, sample_length=0)
+    config = TrainConfig(
+        cell=cell, hidden_size=16, max_steps=30, log_every=10, sample_length=0, dtype="float64"
+    )
     f64 = list(train_steps(config, task))
     f32 = list(train_steps(dataclasses.replace(config, dtype="float32"), task))
     # Same seeds, same batches: the runs differ only by rounding (measured: losses and
