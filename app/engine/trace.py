@@ -14,7 +14,8 @@ class Trace:
     Shapes are for one sequence; a batched forward (xs of shape (T, B, D)) puts a
     batch axis B after T in every per-step array and in h0/c0 ((B, H)).
 
-    - cell: "rnn", "lstm" or "gru"; params: the four float64 arrays used.
+    - cell: "rnn", "lstm" or "gru"; params: the four arrays used, float64 (or float32
+      when forward ran with dtype="float32", as training does; every array then is).
     - xs (T, D): inputs, or (T,) int64 ids of one-hot inputs.
     - h0 (H,): starting hidden state; c0 (H,): starting cell state (LSTM).
     - h (T, H): hidden state after each step; c (T, H): LSTM cell state (None otherwise).
