@@ -36,7 +36,6 @@ from app.engine.train import (  # noqa: E402
     TrainConfig,
     Trainer,
     accuracy,
-    init_model,
     sample_text,
 )
 
@@ -118,13 +117,11 @@ def eval_table(text: str, rounds: int) -> None:
     print("-" * 52)
     for cell in CELLS:
         task = NextChar(text, seq_len=32)
-        config = TrainConfig(cell=cell, hidden_size=64)
-        model = init_model(config, task, np.random.default_rng(0))
-        xs, targets = task.batch(np.random.default_rng(1), 128)
-        rng = np.random.default_rng(2)
+        trainer = Trainer(TrainConfig(cell=cell, hidden_size=64), task)  # as train_steps does
+        xs, targets = task.inputs(trainer.eval_rng, 128)
         fns = {
-            "acc": partial(accuracy, model, xs, targets),
-            "sample": partial(sample_text, model, task, rng, 60),
+            "acc": partial(accuracy, trainer.model, xs, targets),
+            "sample": partial(sample_text, trainer.model, task, trainer.sample_rng, 60),
         }
         ms = paired_ms(fns, rounds)
         print(f"{cell:5} | {median(ms['acc']):22.3f} {median(ms['sample']):21.3f}")
