@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import gru, lstm, rnn
-from .numerics import Array, Inputs, sum_rows_by_id
+from .numerics import Array, Inputs, Params, sum_rows_by_id
 from .params import check_params
 from .trace import Trace
 
@@ -86,11 +86,22 @@ def forward(
         raise ValueError(f"c0 is only used by the LSTM cell, not the {cell} cell.")
     state_shape = X.shape[1:-1] + (H,)
     h_start = _state("h0", h0, state_shape, dtype)
+    c_start = _state("c0", c0, state_shape, dtype) if cell == "lstm" else None
+    return run(cell, p, X, x, h_start, c_start)
+
+
+def run(cell: str, params: Params, X: Array, xs: Inputs, h0: Array, c0: Array | None) -> Trace:
+    """Return the Trace of `cell` from the input half X = W_ih x + b_ih, without any checks.
+
+    For callers that checked params once and step many times (sampling): forward's
+    checks cost more than a single step. X is overwritten; h0 and c0 must be given.
+    """
     if cell == "rnn":
-        return rnn.forward(p, X, x, h_start)
+        return rnn.forward(params, X, xs, h0)
     if cell == "gru":
-        return gru.forward(p, X, x, h_start)
-    return lstm.forward(p, X, x, h_start, _state("c0", c0, state_shape, dtype))
+        return gru.forward(params, X, xs, h0)
+    assert c0 is not None
+    return lstm.forward(params, X, xs, h0, c0)
 
 
 def backward(trace: Trace, dh: Array, dc: Array | None = None) -> dict[str, Array]:

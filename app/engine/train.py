@@ -15,10 +15,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cells import DTYPES, backward, forward
+from .cells import DTYPES, backward, forward, run
 from .numerics import Array, IntArray, Params, softmax
 from .optim import SGD, Adam, clip_by_global_norm
-from .params import CELLS, init_params
+from .params import CELLS, check_params, init_params
 from .tasks import NO_TARGET, NextChar, Task
 
 MAX_STEPS = 20_000  # hard ceiling whatever the config says: a request must end
@@ -166,15 +166,26 @@ def accuracy(model: Model, xs: Array | IntArray, targets: IntArray) -> float:
 
 
 def sample_text(model: Model, task: NextChar, rng: np.random.Generator, length: int) -> str:
-    """Return `length` characters generated one at a time, starting from the text's first."""
+    """Return `length` characters generated one at a time, starting from the text's first.
+
+    Runs in float64 like a trace. The parameters are checked once, not once per
+    character: for a single step, forward's checks cost about as much as the step.
+    """
+    params, _, H = check_params(model.cell, model.cell_params())  # float64 copies
+    W_ih_T = np.ascontiguousarray(params["weight_ih"].T)  # (V, G*H): row v is W_ih onehot(v)
+    b_ih = params["bias_ih"]  # (G*H,)
+    W_hy = model.params["weight_hy"].astype(np.float64)  # (V, H)
+    b_y = model.params["bias_y"].astype(np.float64)  # (V,)
     ids = [int(task.encode(task.text[0])[0])]
-    h: Array | None = None
-    c: Array | None = None
+    h = np.zeros(H)
+    c = np.zeros(H) if model.cell == "lstm" else None
     for _ in range(length):
-        trace = forward(model.cell, model.cell_params(), np.array(ids[-1:]), h, c)
+        x = np.array(ids[-1:])  # (1,) the last character's id
+        X = W_ih_T[x] + b_ih  # (1, G*H) input half W_ih x + b_ih
+        trace = run(model.cell, params, X, x, h, c)
         h = trace.h[-1]
         c = None if trace.c is None else trace.c[-1]
-        p = softmax(h @ model.params["weight_hy"].T + model.params["bias_y"])
+        p = softmax(W_hy @ h + b_y)  # (V,)
         ids.append(int(rng.choice(len(p), p=p)))
     return task.decode(ids[1:])
 

@@ -8,8 +8,16 @@ import itertools
 import numpy as np
 import pytest
 
+from app.engine import forward, softmax
 from app.engine.tasks import NO_TARGET, NextChar, RememberFirst
-from app.engine.train import Progress, TrainConfig, init_model, loss_and_grads, train_steps
+from app.engine.train import (
+    Progress,
+    TrainConfig,
+    init_model,
+    loss_and_grads,
+    sample_text,
+    train_steps,
+)
 
 TEXT = (
     "A recurrent network reads a sequence one step at a time, like a parade passing a "
@@ -173,3 +181,20 @@ def test_float32_training_follows_float64(cell: str) -> None:
     model = init_model(config, task, np.random.default_rng(0))
     list(train_steps(dataclasses.replace(config, dtype="float32", max_steps=1), task, model))
     assert all(p.dtype == np.float32 for p in model.params.values())
+
+
+@pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
+def test_sampling_equals_one_forward_per_character(cell: str) -> None:
+    task = NextChar(TEXT, seq_len=8)
+    model = init_model(TrainConfig(cell=cell, hidden_size=6), task, np.random.default_rng(4))
+    text = sample_text(model, task, np.random.default_rng(5), 25)
+    # the plain way: the public forward for every character, state carried by hand
+    rng = np.random.default_rng(5)
+    ids = [int(task.encode(TEXT[0])[0])]
+    h = c = None
+    for _ in range(25):
+        trace = forward(cell, model.cell_params(), np.array(ids[-1:]), h, c)
+        h, c = trace.h[-1], None if trace.c is None else trace.c[-1]
+        p = softmax(h @ model.params["weight_hy"].T + model.params["bias_y"])
+        ids.append(int(rng.choice(len(p), p=p)))
+    assert text == task.decode(ids[1:])
