@@ -1,79 +1,64 @@
-"""Time the NumPy engine against PyTorch eager (one thread) and print a table.
+"""Time the NumPy engine's forward and forward + BPTT beside PyTorch eager, in one run.
 
-Run from the repository root:  python bench/engine.py [--repeat 15] [--quick]
+Run from the repository root:  .venv/bin/python bench/engine.py [--rounds 21] [--quick]
 
 Each cell is timed for forward alone and forward + backward, at batch 1, D = 32,
-H in {16, 64}, T in {20, 100}. Times are medians over `--repeat` rounds of a
-timeit-style loop, in milliseconds. Where torch is importable, torch float32 and
-float64 (nn.RNN / nn.LSTM / nn.GRU, torch.set_num_threads(1)) run in the same
-process, and "x f32" is ours divided by torch float32.
+H in {16, 64}, T in {20, 100}: float64 (what traces use), float32, and torch float32
+(nn.RNN / nn.LSTM / nn.GRU). Both sides use one thread (threadpoolctl,
+torch.set_num_threads(1)) and are timed in alternating rounds of CPU time (see
+bench/timing.py); "x" is the median of the per-round ratios ours / torch float32.
+Needs `pip install -e '.[bench]'`.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import timeit
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-# One BLAS thread, like torch.set_num_threads(1) below: at these sizes threads only
-# add synchronisation, and under load they can make a run ten times slower.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+import numpy as np
 
-import numpy as np  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from timing import CLOCKS, header, median, one_thread, paired_ms, ratio  # noqa: E402
 
 from app.engine import backward, forward, init_params  # noqa: E402
 
-CELLS = ("rnn", "lstm", "gru")
+CELLS = ("rnn", "gru", "lstm")
 D = 32
 
 
-def median_ms(fn: Callable[[], object], repeat: int) -> float:
-    """Return the median time of one call to fn, in milliseconds (timeit-style loops)."""
-    fn()  # warm up caches and lazy initialisation
-    timer = timeit.Timer(fn)
-    number, _ = timer.autorange()  # enough calls per round to last >= 0.2 s
-    number = max(1, number // 4)
-    rounds = timer.repeat(repeat=repeat, number=number)
-    return statistics.median(rounds) / number * 1e3
-
-
-def blas_name() -> str:
-    """Return a short description of the BLAS numpy links against."""
-    try:
-        config = np.show_config(mode="dicts")
-        blas = config["Build Dependencies"]["blas"]  # type: ignore[index]
-        return f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
-    except Exception:  # show_config's layout varies between numpy versions
-        return "unknown"
-
-
-def time_ours(
-    cell: str, H: int, T: int, rng: np.random.Generator, repeat: int
-) -> tuple[float, float]:
-    """Return (forward, forward + backward) median ms for the NumPy engine."""
+def ours(
+    cell: str, H: int, T: int, dtype: str
+) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Return (forward, forward + backward) of the engine in `dtype` on random inputs."""
+    rng = np.random.default_rng(0)
     params = init_params(cell, D, H, rng)
     xs = rng.normal(size=(T, D))
     dh = rng.normal(size=(T, H))
-    fwd = median_ms(lambda: forward(cell, params, xs), repeat)
-    fwd_bwd = median_ms(lambda: backward(forward(cell, params, xs), dh), repeat)
+
+    def fwd() -> None:
+        forward(cell, params, xs, dtype=dtype)
+
+    def fwd_bwd() -> None:
+        backward(forward(cell, params, xs, dtype=dtype), dh)
+
     return fwd, fwd_bwd
 
 
-def time_torch(
-    torch: Any, cell: str, H: int, T: int, dtype: Any, repeat: int
-) -> tuple[float, float]:
-    """Return (forward, forward + backward) median ms for torch.nn eager in `dtype`."""
+def theirs(
+    torch: Any, cell: str, H: int, T: int
+) -> tuple[Callable[[], object], Callable[[], object]]:
+    """Return (forward, forward + backward) of torch.nn eager in float32."""
     module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
-    net = module(D, H).to(dtype)
-    X = torch.randn(T, D, dtype=dtype)
-    dH = torch.randn(T, H, dtype=dtype)
+    torch.manual_seed(0)
+    net = module(D, H)
+    X = torch.randn(T, D)
+    dH = torch.randn(T, H)
 
     def fwd() -> None:
         with torch.no_grad():
@@ -83,60 +68,52 @@ def time_torch(
         out, _ = net(X)
         out.backward(dH)
 
-    return median_ms(fwd, repeat), median_ms(fwd_bwd, repeat)
-
-
-def row(cell: str, H: int, T: int, rng: np.random.Generator, torch: Any, repeat: int) -> str:
-    """Return one table row: ours, torch float32 and float64, and the ratios to float32."""
-    ours_f, ours_fb = time_ours(cell, H, T, rng, repeat)
-    if torch is None:
-        return (
-            f"{cell:5} {H:>3} {T:>4} | {ours_f:8.3f} {'-':>8} {'-':>6} |"
-            f" {ours_fb:8.3f} {'-':>8} {'-':>8} {'-':>6}"
-        )
-    f32_f, f32_fb = time_torch(torch, cell, H, T, torch.float32, repeat)
-    _, f64_fb = time_torch(torch, cell, H, T, torch.float64, repeat)
-    return (
-        f"{cell:5} {H:>3} {T:>4} | {ours_f:8.3f} {f32_f:8.3f} {ours_f / f32_f:6.2f} |"
-        f" {ours_fb:8.3f} {f32_fb:8.3f} {f64_fb:8.3f} {ours_fb / f32_fb:6.2f}"
-    )
+    return fwd, fwd_bwd
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeat", type=int, default=15, help="timing rounds per entry")
+    parser.add_argument("--rounds", type=int, default=21, help="paired timing rounds per row")
     parser.add_argument("--quick", action="store_true", help="only H=64, T=100")
+    parser.add_argument("--clock", choices=tuple(CLOCKS), default="cpu", help="CPU or wall time")
     args = parser.parse_args()
-
-    torch: Any
-    try:
-        import torch
-    except ImportError:
-        torch = None
-    if torch is not None:
-        torch.set_num_threads(1)
-
-    print(f"numpy {np.__version__}, BLAS: {blas_name()}", end="")
-    print(f", OPENBLAS_CORETYPE={os.environ.get('OPENBLAS_CORETYPE', '(unset)')}", end="")
-    print(f", OPENBLAS_NUM_THREADS={os.environ['OPENBLAS_NUM_THREADS']}")
-    if torch is not None:
-        print(f"torch {torch.__version__}, threads {torch.get_num_threads()}")
-    else:
-        print("torch not importable: PyTorch columns are left empty")
-    print(f"batch 1, D={D}; median ms over {args.repeat} rounds\n")
-
+    _limiter, torch = one_thread()
+    if torch is None:
+        sys.exit("bench/engine.py compares with PyTorch: pip install -e '.[bench]'")
+    print(header(torch))
+    print(f"batch 1, D={D}; median ms ({args.clock} time) over {args.rounds} paired rounds;")
+    print("x = ours / torch float32, the median of per-round ratios\n")
     sizes = [(64, 100)] if args.quick else [(16, 20), (16, 100), (64, 20), (64, 100)]
-    header = (
-        f"{'cell':5} {'H':>3} {'T':>4} | {'ours fwd':>8} {'f32 fwd':>8} {'x f32':>6} |"
-        f" {'ours f+b':>8} {'f32 f+b':>8} {'f64 f+b':>8} {'x f32':>6}"
+    head = (
+        f"{'cell':5} {'H':>3} {'T':>4} | {'f64 fwd':>8} {'f32 fwd':>8} {'torch':>8} {'f64 x':>6} |"
+        f" {'f64 f+b':>8} {'f32 f+b':>8} {'torch':>8} {'f64 x':>6} {'f32 x':>6}"
     )
-    print(header)
-    print("-" * len(header))
-    rng = np.random.default_rng(0)
+    print(head)
+    print("-" * len(head))
     for cell in CELLS:
         for H, T in sizes:
-            print(row(cell, H, T, rng, torch, args.repeat))
-    print("\nTargets at H=64, T=100: f+b x f32 <= 0.5 for rnn and gru, <= 2.5 for lstm.")
+            (f64_f, f64_fb), (f32_f, f32_fb) = (
+                ours(cell, H, T, "float64"),
+                ours(cell, H, T, "float32"),
+            )
+            t_f, t_fb = theirs(torch, cell, H, T)
+            fns = {
+                "f64_f": f64_f,
+                "f32_f": f32_f,
+                "t_f": t_f,
+                "f64_fb": f64_fb,
+                "f32_fb": f32_fb,
+                "t_fb": t_fb,
+            }
+            ms = paired_ms(fns, args.rounds, CLOCKS[args.clock])
+            m = {k: median(v) for k, v in ms.items()}
+            print(
+                f"{cell:5} {H:>3} {T:>4} | {m['f64_f']:8.3f} {m['f32_f']:8.3f} {m['t_f']:8.3f}"
+                f" {ratio(ms['f64_f'], ms['t_f']):6.2f} | {m['f64_fb']:8.3f} {m['f32_fb']:8.3f}"
+                f" {m['t_fb']:8.3f} {ratio(ms['f64_fb'], ms['t_fb']):6.2f}"
+                f" {ratio(ms['f32_fb'], ms['t_fb']):6.2f}"
+            )
+    print("\nGoals at H=64, T=100, f+b: x <= 0.25 for rnn and gru, <= 1.5 for lstm.")
 
 
 if __name__ == "__main__":

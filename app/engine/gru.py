@@ -6,27 +6,27 @@
     n  = tanh(W_in x + b_in + r * hn)                     candidate
     h  = (1 - z) * n + z * h_prev
 
-Arrays may carry batch axes after T: xs (T, ..., D), h0 (..., H).
+Arrays may carry batch axes after T: X (T, ..., 3H), h0 (..., H). cells.py computes
+X = W_ih x_t + b_ih for all steps and the weight gradients.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .numerics import Array, Params
+from .numerics import Array, Inputs, Params
 from .trace import Trace
 
 
-def forward(params: Params, xs: Array, h0: Array) -> Trace:
-    """Return the trace of running the GRU over xs (T, ..., D) from h0 (..., H)."""
-    W_ih, W_hh = params["weight_ih"], params["weight_hh"]  # (3H, D), (3H, H)
-    b_ih, b_hh = params["bias_ih"], params["bias_hh"]  # (3H,), (3H,)
+def forward(params: Params, X: Array, xs: Inputs, h0: Array) -> Trace:
+    """Return the GRU's trace from X = W_ih x + b_ih (T, ..., 3H) and h0 (..., H)."""
+    W_hh, b_hh = params["weight_hh"], params["bias_hh"]  # (3H, H), (3H,)
     H = W_hh.shape[1]
     # sigmoid(a) = (1 + tanh(a / 2)) / 2: halving the r and z rows (exact in floating
     # point) lets one tanh call serve both gates.
-    scale = np.ones(3 * H)
+    scale = np.ones(3 * H, dtype=X.dtype)
     scale[: 2 * H] = 0.5
-    X = xs @ (W_ih * scale[:, None]).T + b_ih * scale  # (T, ..., 3H) input side, all steps
+    X *= scale  # (T, ..., 3H) input side, all steps, scaled in place
     X_rz, X_n = X[..., : 2 * H], X[..., 2 * H :]
     W_hh_T = np.ascontiguousarray((W_hh * scale[:, None]).T)  # (H, 3H)
     # Same ndim as a step's gh: numpy is measurably slower when it has to broadcast.
@@ -36,7 +36,7 @@ def forward(params: Params, xs: Array, h0: Array) -> Trace:
     R, Zg, N = (gates[..., k * H : (k + 1) * H] for k in range(3))  # each (T, ..., H)
     GH = np.empty_like(X)  # (T, ..., 3H) hidden side W_hh h_prev + b_hh, scaled like the gates
     GH_rz, HN = GH[..., : 2 * H], GH[..., 2 * H :]  # HN (T, ..., H) is hn, unscaled
-    hs = np.empty(xs.shape[:-1] + (H,))  # (T, ..., H)
+    hs = np.empty(X.shape[:-1] + (H,), dtype=X.dtype)  # (T, ..., H)
     h_prev = h0  # (..., H)
     # zip hands out each step's views more cheaply than indexing [t]
     steps = zip(GH, GH_rz, HN, X_rz, X_n, RZ, R, Zg, N, hs, strict=True)
@@ -65,55 +65,54 @@ def local_derivatives(trace: Trace) -> tuple[Array, Array, Array]:
     - Kn (T, ..., H): d(input-side pre-activation of n) from dh_t
     - Z (T, ..., H): dh_{t-1} from dh_t directly, the update gate
     """
+    K4, Z = _coefficients(trace)
+    H = Z.shape[-1]
+    return K4[..., : 3 * H], K4[..., 3 * H :], Z
+
+
+def _coefficients(trace: Trace) -> tuple[Array, Array]:
+    """Return K4 (T, ..., 4H) = [Kh (r, z, n), Kn] side by side, and Z (T, ..., H)."""
     R, Z, N = trace.gates["r"], trace.gates["z"], trace.gates["n"]
     HN = trace.cache["hn"]
     hs_prev = np.concatenate([trace.h0[None], trace.h[:-1]])  # (T, ..., H)
     Kn = (1.0 - Z) * (1.0 - N * N)  # h = (1 - z) n + ...,  n = tanh(a_n)
-    Kh = np.concatenate(
+    K4 = np.concatenate(
         [
             Kn * HN * R * (1.0 - R),  # a_n = ... + r * hn, r = sigmoid(a_r)
             (hs_prev - N) * Z * (1.0 - Z),  # h = n + z (h_prev - n), z = sigmoid(a_z)
             Kn * R,  # a_n = ... + r * hn
+            Kn,
         ],
         axis=-1,
     )
-    return Kh, Kn, Z
+    return K4, Z
 
 
-def backward(trace: Trace, dhs: Array) -> dict[str, Array]:
-    """Return BPTT gradients given dhs (T, ..., H) = dL/dh_t from outside each step."""
-    W_ih, W_hh = trace.params["weight_ih"], trace.params["weight_hh"]  # (3H, D), (3H, H)
-    xs, hs, h0 = trace.xs, trace.h, trace.h0
-    H, D = hs.shape[-1], xs.shape[-1]
-    Kh, Kn, Z = local_derivatives(trace)
-    K_r, K_z, K_n = (Kh[..., k * H : (k + 1) * H] for k in range(3))
-    dGH = np.empty_like(Kh)  # (T, ..., 3H) dL/d(W_hh h_prev + b_hh), rows r, z, n
-    dGH_r, dGH_z, dGH_n = (dGH[..., k * H : (k + 1) * H] for k in range(3))
-    dAn = np.empty_like(Kn)  # (T, ..., H) dL/d(input-side pre-activation of n)
+def backward(trace: Trace, dhs: Array) -> tuple[Array, Array, dict[str, Array]]:
+    """Return (dGX, dGH, {"h0": dL/dh0}) given dhs (T, ..., H) = dL/dh_t from outside each step.
+
+    dGX (T, ..., 3H) = dL/d(W_ih x + b_ih) and dGH (T, ..., 3H) = dL/d(W_hh h_prev + b_hh),
+    rows r, z, n. They agree on r and z; n's hidden side is scaled by r.
+    """
+    W_hh = trace.params["weight_hh"]  # (3H, H)
+    h0 = trace.h0
+    H = h0.shape[-1]
+    K4, Z = _coefficients(trace)  # (T, ..., 4H): r, z, n hidden side, n input side
+    shape4 = K4.shape[:-1] + (4, H)
+    D4 = np.empty_like(K4)  # (T, ..., 4H) dL/d of the same four pre-activations
+    dGH = D4[..., : 3 * H]  # (T, ..., 3H) dL/d(W_hh h_prev + b_hh), rows r, z, n
     dh_next = np.zeros_like(h0)  # dL/dh_t arriving from step t+1
-    steps = zip(dhs, K_r, K_z, K_n, Kn, Z, dGH, dGH_r, dGH_z, dGH_n, dAn, strict=True)
-    for dh_out, k_r, k_z, k_n, kn, z, dgh, dgh_r, dgh_z, dgh_n, dan in reversed(list(steps)):
-        dh = dh_out + dh_next
-        np.multiply(dh, k_r, out=dgh_r)
-        np.multiply(dh, k_z, out=dgh_z)
-        np.multiply(dh, k_n, out=dgh_n)
-        np.multiply(dh, kn, out=dan)
+    dh = np.empty_like(h0)
+    dh4 = dh.reshape(h0.shape[:-1] + (1, H))  # the same memory, broadcast over 4 blocks
+    steps = zip(dhs, K4.reshape(shape4), D4.reshape(shape4), dGH, Z, strict=True)
+    for dh_out, k4, d4, dgh, z in reversed(list(steps)):
+        np.add(dh_out, dh_next, out=dh)
+        np.multiply(dh4, k4, out=d4)  # all four pre-activations take dh
         dh_next = np.dot(dgh, W_hh)  # gh = W_hh h_prev + b_hh
         dh *= z  # h = ... + z * h_prev
         dh_next += dh
-    hs_prev = np.concatenate([h0[None], hs[:-1]])  # (T, ..., H)
-    dGX = dGH.copy()  # dL/d(W_ih x + b_ih): same as the hidden side for r and z ...
-    dGX[..., 2 * H :] = dAn  # ... but n's hidden side is scaled by r
-    dGX_flat = dGX.reshape(-1, 3 * H)  # (N, 3H) with N = T * batch
-    dGH_flat = dGH.reshape(-1, 3 * H)
-    return {
-        "weight_ih": dGX_flat.T @ xs.reshape(-1, D),  # (3H, D)
-        "weight_hh": dGH_flat.T @ hs_prev.reshape(-1, H),  # (3H, H)
-        "bias_ih": dGX_flat.sum(axis=0),  # (3H,)
-        "bias_hh": dGH_flat.sum(axis=0),  # (3H,)
-        "xs": dGX @ W_ih,  # (T, ..., D)
-        "h0": dh_next,  # (..., H)
-    }
+    dGX = np.concatenate([D4[..., : 2 * H], D4[..., 3 * H :]], axis=-1)  # r, z, n input side
+    return dGX, dGH, {"h0": dh_next}
 
 
 def step_jacobians(trace: Trace) -> tuple[Array, Array]:

@@ -5,7 +5,8 @@
     c       = f * c_prev + i * g
     h       = o * tanh(c)
 
-Arrays may carry batch axes after T: xs (T, ..., D), h0 and c0 (..., H).
+Arrays may carry batch axes after T: X (T, ..., 4H), h0 and c0 (..., H). cells.py
+computes X = W_ih x_t + b_ih for all steps and the weight gradients.
 """
 
 from __future__ import annotations
@@ -15,45 +16,65 @@ from itertools import repeat
 
 import numpy as np
 
-from .numerics import Array, Params
+from .numerics import Array, Inputs, Params
 from .trace import Trace
 
 
-def forward(params: Params, xs: Array, h0: Array, c0: Array) -> Trace:
-    """Return the trace of running the LSTM over xs (T, ..., D) from h0, c0 (..., H)."""
-    W_ih, W_hh = params["weight_ih"], params["weight_hh"]  # (4H, D), (4H, H)
-    b = params["bias_ih"] + params["bias_hh"]  # (4H,)
+def forward(params: Params, X: Array, xs: Inputs, h0: Array, c0: Array) -> Trace:
+    """Return the LSTM's trace from X = W_ih x + b_ih (T, ..., 4H) and h0, c0 (..., H)."""
+    W_hh = params["weight_hh"]  # (4H, H)
     H = W_hh.shape[1]
+    batch = h0.shape[:-1]
     # sigmoid(a) = (1 + tanh(a / 2)) / 2, so halving the i, f, o rows lets a single
     # tanh call per step serve all four gates. Halving is exact in floating point.
-    scale = np.full(4 * H, 0.5)
+    scale = np.full(4 * H, 0.5, dtype=X.dtype)
     scale[2 * H : 3 * H] = 1.0
     offset = 1.0 - scale  # 0.5 for i, f, o; 0 for g
-    Z = xs @ (W_ih * scale[:, None]).T + b * scale  # (T, ..., 4H) input half, all steps
+    Z = X  # (T, ..., 4H) becomes the scaled input half of every pre-activation, in place
+    Z += params["bias_hh"]
+    Z *= scale
     W_hh_T = np.ascontiguousarray((W_hh * scale[:, None]).T)  # (H, 4H)
     # Same ndim as a step's z: numpy is measurably slower when it has to broadcast.
-    scale = np.broadcast_to(scale, Z.shape[1:]).copy()
-    offset = np.broadcast_to(offset, Z.shape[1:]).copy()
-    gates = np.empty_like(Z)  # (T, ..., 4H) i, f, g, o after their nonlinearity
-    Ig, Fg, Gg, Og = (gates[..., k * H : (k + 1) * H] for k in range(4))  # each (T, ..., H)
-    cs = np.empty(xs.shape[:-1] + (H,))  # (T, ..., H)
+    scale = np.broadcast_to(scale, batch + (4 * H,)).copy()
+    offset = np.broadcast_to(offset, batch + (4 * H,)).copy()
+    # One row per step holds [c_prev, i, f, g, o] side by side, so a single multiply
+    # gives [c_prev * f, i * g] and one add gives c, written as the next row's c_prev.
+    # Few, larger numpy calls per step: at batch 1 the per-call cost is what counts.
+    Q = np.empty((len(Z) + 1, *batch, 5 * H), dtype=Z.dtype)  # (T+1, ..., 5H)
+    Q[0, ..., :H] = c0
+    gates = Q[:-1, ..., H:]  # (T, ..., 4H) i, f, g, o after their nonlinearity
+    cs = Q[1:, ..., :H]  # (T, ..., H)
     tanh_cs = np.empty_like(cs)
-    hs = np.empty_like(cs)
-    h_prev, c_prev = h0, c0
-    # zip hands out each step's views more cheaply than indexing [t]
-    steps = zip(Z, gates, Ig, Fg, Gg, Og, cs, tanh_cs, hs, strict=True)
-    for z_in, z, i, f, g, o, c, tanh_c, h in steps:
-        np.dot(h_prev, W_hh_T, out=z)  # (..., 4H)
+    hs = np.empty_like(tanh_cs)
+    fc_ig = np.empty(batch + (2 * H,), dtype=Z.dtype)  # [f * c_prev, i * g], reused
+    fc, ig = fc_ig[..., :H], fc_ig[..., H:]
+    h_prev = h0
+    # np.dot is the cheapest call but wants a contiguous out, which a batch's z is not
+    product = np.dot if not batch else np.matmul
+    # Each step's views come from zip over sliced arrays: cheaper than slicing in the loop.
+    rows = Q[:-1]
+    steps = zip(
+        Z,
+        gates,
+        rows[..., : 2 * H],
+        rows[..., 2 * H : 4 * H],
+        rows[..., 4 * H :],
+        cs,
+        tanh_cs,
+        hs,
+        strict=True,
+    )
+    for z_in, z, c_prev_i, f_g, o, c, tanh_c, h in steps:
+        product(h_prev, W_hh_T, out=z)  # z (..., 4H)
         z += z_in
         np.tanh(z, out=z)
         z *= scale
         z += offset  # z now holds i, f, g, o
-        np.multiply(f, c_prev, out=c)
-        c += i * g
+        np.multiply(c_prev_i, f_g, out=fc_ig)  # [c_prev * f, i * g]
+        np.add(fc, ig, out=c)  # c = f * c_prev + i * g
         np.tanh(c, out=tanh_c)
-        h_prev = np.multiply(o, tanh_c, out=h)
-        c_prev = c
-    named = {"i": Ig, "f": Fg, "g": Gg, "o": Og}
+        h_prev = np.multiply(o, tanh_c, out=h)  # h = o * tanh(c)
+    named = {name: gates[..., k * H : (k + 1) * H] for k, name in enumerate("ifgo")}
     return Trace("lstm", params, xs, h0, c0, hs, cs, named, {"tanh_c": tanh_cs})
 
 
@@ -82,45 +103,51 @@ def local_derivatives(trace: Trace) -> tuple[Array, Array, Array]:
     return Kc, K, Fg
 
 
-def backward(trace: Trace, dhs: Array, dcs: Array | None = None) -> dict[str, Array]:
-    """Return BPTT gradients given dhs (and optionally dcs), each (T, ..., H), from outside."""
-    W_ih, W_hh = trace.params["weight_ih"], trace.params["weight_hh"]  # (4H, D), (4H, H)
-    xs, hs, h0 = trace.xs, trace.h, trace.h0
-    H, D = hs.shape[-1], xs.shape[-1]
+def backward(
+    trace: Trace, dhs: Array, dcs: Array | None = None
+) -> tuple[Array, Array, dict[str, Array]]:
+    """Return (dZ, dZ, {"h0", "c0"}) given dhs (and optionally dcs), each (T, ..., H).
+
+    dZ (T, ..., 4H) = dL/d(pre-activation) of i, f, g, o: both the input half's and the
+    hidden half's gradient, since the two are added.
+    """
+    W_hh = trace.params["weight_hh"]  # (4H, H)
+    h0 = trace.h0
+    H = h0.shape[-1]
+    batch = h0.shape[:-1]
     Kc, K, F = local_derivatives(trace)
-    K_i, K_f, K_g, K_o = (K[..., k * H : (k + 1) * H] for k in range(4))
+    # A step's work in three elementwise calls, on a buffer E = [dc, dc, dc, dh] (4H):
+    #   [dc_{t+1}, dh_t] * [f_{t+1}, Kc_t] then a sum gives dc_t, written to all three dc
+    #   slots at once; E * K_t then gives dZ_t for i, f, g (from dc) and o (from dh).
+    FK = np.empty(K.shape[:-1] + (2 * H,), dtype=K.dtype)  # (T, ..., 2H) [f_{t+1}, Kc_t]
+    FK[:-1, ..., :H] = F[1:]
+    FK[-1, ..., :H] = 0.0  # nothing flows back from beyond the last step
+    FK[..., H:] = Kc
     dZ = np.empty_like(K)  # (T, ..., 4H) dL/d(pre-activation) of i, f, g, o
-    dZ_i, dZ_f, dZ_g, dZ_o = (dZ[..., k * H : (k + 1) * H] for k in range(4))
+    E = np.zeros(batch + (4 * H,), dtype=K.dtype)  # [dc, dc, dc, dh] of the current step
+    dc3 = E[..., : 3 * H].reshape(batch + (3, H))  # the three dc slots
+    dh, dc_dh = E[..., 3 * H :], E[..., 2 * H :]
+    fc_kh = np.empty(batch + (2 * H,), dtype=K.dtype)  # [dc_{t+1} f_{t+1}, dh_t Kc_t]
+    # both halves broadcast to the three dc slots once, here, not in every step
+    fc3 = np.broadcast_to(fc_kh[..., None, :H], batch + (3, H))
+    kh3 = np.broadcast_to(fc_kh[..., None, H:], batch + (3, H))
+    W_hh_T = np.ascontiguousarray(W_hh.T)  # (H, 4H)
     dh_next = np.zeros_like(h0)  # dL/dh_t arriving from step t+1
-    dc_next = np.zeros_like(h0)  # dL/dc_t arriving from step t+1
     dc_outs: Iterable[Array | None] = repeat(None, len(dhs)) if dcs is None else dcs
-    steps = zip(dhs, dc_outs, Kc, F, K_i, K_f, K_g, K_o, dZ, dZ_i, dZ_f, dZ_g, dZ_o, strict=True)
-    for dh_out, dc_out, kc, f, k_i, k_f, k_g, k_o, dz, dz_i, dz_f, dz_g, dz_o in reversed(
-        list(steps)
-    ):
-        dh = dh_out + dh_next
-        dc = dh * kc  # h = o * tanh(c)
-        dc += dc_next
+    steps = zip(dhs, dc_outs, FK, K, dZ, strict=True)
+    for dh_out, dc_out, fk, k, dz in reversed(list(steps)):
+        np.add(dh_out, dh_next, out=dh)
+        np.multiply(dc_dh, fk, out=fc_kh)
+        np.add(fc3, kh3, out=dc3)  # c_{t+1} = f_{t+1} c_t + ...,  h_t = o tanh(c_t)
         if dc_out is not None:
-            dc += dc_out
-        np.multiply(dc, k_i, out=dz_i)  # c = f * c_prev + i * g
-        np.multiply(dc, k_f, out=dz_f)
-        np.multiply(dc, k_g, out=dz_g)
-        np.multiply(dh, k_o, out=dz_o)  # h = o * tanh(c)
-        dc_next = np.multiply(dc, f, out=dc)  # c = f * c_prev + ...
-        dh_next = np.dot(dz, W_hh)  # z = W_hh h_prev + ...
-    hs_prev = np.concatenate([h0[None], hs[:-1]])  # (T, ..., H)
-    dZ_flat = dZ.reshape(-1, 4 * H)  # (N, 4H) with N = T * batch
-    db = dZ_flat.sum(axis=0)  # (4H,)
-    return {
-        "weight_ih": dZ_flat.T @ xs.reshape(-1, D),  # (4H, D)
-        "weight_hh": dZ_flat.T @ hs_prev.reshape(-1, H),  # (4H, H)
-        "bias_ih": db,
-        "bias_hh": db.copy(),
-        "xs": dZ @ W_ih,  # (T, ..., D)
-        "h0": dh_next,  # (..., H)
-        "c0": dc_next,  # (..., H)
-    }
+            dc3 += dc_out[..., None, :]
+        np.multiply(E, k, out=dz)  # c = f * c_prev + i * g,  h = o * tanh(c)
+        if batch:
+            np.dot(dz, W_hh, out=dh_next)  # z = W_hh h_prev + ...
+        else:
+            np.dot(W_hh_T, dz, out=dh_next)  # the same product; this form is faster for a vector
+    dc0 = E[..., :H] * F[0]  # c_1 = f_1 * c0 + ...
+    return dZ, dZ, {"h0": dh_next, "c0": dc0}
 
 
 def step_jacobians(trace: Trace) -> tuple[Array, Array]:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import numpy.typing as npt
 
-Array = npt.NDArray[np.float64]
+Array = npt.NDArray[np.floating[Any]]  # float64, or float32 in fast training
 IntArray = npt.NDArray[np.int64]
+Inputs = npt.NDArray[Any]  # float inputs (T, ..., D), or int ids (T, ...) of one-hot inputs
 Params = dict[str, Array]
 
 
@@ -17,7 +20,8 @@ def sigmoid(x: Array) -> Array:
     returns anything outside [0, 1]. Halving is exact in binary floating point,
     which is why the cells can fold the 1/2 into their weights.
     """
-    return 0.5 + 0.5 * np.tanh(0.5 * x)
+    out: Array = 0.5 + 0.5 * np.tanh(0.5 * x)
+    return out
 
 
 def log_softmax(logits: Array, axis: int = -1) -> Array:
@@ -31,4 +35,20 @@ def softmax(logits: Array, axis: int = -1) -> Array:
     """Return exp(logits) normalised along `axis`; every entry is finite and in [0, 1]."""
     e = np.exp(logits - logits.max(axis=axis, keepdims=True))
     out: Array = e / e.sum(axis=axis, keepdims=True)
+    return out
+
+
+def sum_rows_by_id(ids: IntArray, rows: Array, n_ids: int) -> Array:
+    """Return S (n_ids, K) with S[v] = sum of rows[j] (K,) over every j where ids[j] = v.
+
+    This is onehot(ids).T @ rows without the zeros: the gradient of a weight matrix
+    whose inputs were one-hot. Sorting groups equal ids, then one reduceat sums each group.
+    """
+    if ids.size == 0:
+        return np.zeros((n_ids, rows.shape[1]), dtype=rows.dtype)
+    order = np.argsort(ids, kind="stable")
+    sorted_ids = ids[order]
+    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
+    out = np.zeros((n_ids, rows.shape[1]), dtype=rows.dtype)
+    out[sorted_ids[starts]] = np.add.reduceat(rows[order], starts, axis=0)
     return out

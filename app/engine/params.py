@@ -31,7 +31,7 @@ def check_params(cell: str, params: Params) -> tuple[Params, int, int]:
     missing = [name for name in PARAM_NAMES if name not in params]
     if missing:
         raise ValueError(f"Missing parameters for the {cell} cell: {', '.join(missing)}.")
-    out = {name: np.asarray(params[name], dtype=np.float64) for name in PARAM_NAMES}
+    out: Params = {name: np.asarray(params[name], dtype=np.float64) for name in PARAM_NAMES}
     W_ih, W_hh = out["weight_ih"], out["weight_hh"]
     if W_hh.ndim != 2 or W_hh.shape[0] != G * W_hh.shape[1] or W_hh.shape[1] == 0:
         raise ValueError(

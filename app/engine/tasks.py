@@ -1,7 +1,9 @@
 """The two training tasks: batches of inputs and integer targets, drawn from a Generator.
 
 A task gives `batch(rng, batch_size) -> (xs, targets)` with xs (T, B, D) float64 and
-targets (T, B) int64, where -1 marks steps with nothing to predict.
+targets (T, B) int64, where -1 marks steps with nothing to predict. `inputs` draws the
+same batch but may give one-hot inputs as their ids (T, B), which the engine gathers
+instead of multiplying by mostly zeros.
 """
 
 from __future__ import annotations
@@ -29,6 +31,10 @@ class Task(Protocol):
     def n_classes(self) -> int: ...
 
     def batch(self, rng: np.random.Generator, batch_size: int) -> tuple[Array, IntArray]: ...
+
+    def inputs(
+        self, rng: np.random.Generator, batch_size: int
+    ) -> tuple[Array | IntArray, IntArray]: ...
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,10 @@ class RememberFirst:
         targets[-1] = classes[0]
         return xs, targets
 
+    def inputs(self, rng: np.random.Generator, batch_size: int) -> tuple[Array, IntArray]:
+        """Return the same as batch: these inputs are not one-hot."""
+        return self.batch(rng, batch_size)
+
 
 @dataclass(frozen=True)
 class NextChar:
@@ -84,6 +94,7 @@ class NextChar:
     text: str
     seq_len: int = 32  # T, characters per training window
     vocab: tuple[str, ...] = field(init=False)
+    ids: IntArray = field(init=False, repr=False, compare=False)  # the text, encoded once
 
     def __post_init__(self) -> None:
         if not 1 <= self.seq_len <= 1000:
@@ -91,6 +102,7 @@ class NextChar:
         if len(self.text) < self.seq_len + 1:
             raise ValueError(f"The text needs at least {self.seq_len + 1} characters to train on.")
         object.__setattr__(self, "vocab", tuple(sorted(set(self.text))))
+        object.__setattr__(self, "ids", self.encode(self.text))
 
     @property
     def name(self) -> str:
@@ -120,8 +132,12 @@ class NextChar:
 
     def batch(self, rng: np.random.Generator, batch_size: int) -> tuple[Array, IntArray]:
         """Return xs (T, B, V) one-hot windows of the text and targets (T, B), the next chars."""
+        ids, targets = self.inputs(rng, batch_size)
+        return self.one_hot(ids), targets
+
+    def inputs(self, rng: np.random.Generator, batch_size: int) -> tuple[IntArray, IntArray]:
+        """Return the ids (T, B) of batch's one-hot inputs, and the same targets (T, B)."""
         T = self.seq_len
-        ids = self.encode(self.text)
-        starts = rng.integers(0, len(ids) - T, size=batch_size)  # (B,)
-        window = ids[starts[None, :] + np.arange(T + 1)[:, None]]  # (T+1, B)
-        return self.one_hot(window[:-1]), window[1:]
+        starts = rng.integers(0, len(self.ids) - T, size=batch_size)  # (B,)
+        window = self.ids[starts[None, :] + np.arange(T + 1)[:, None]]  # (T+1, B)
+        return window[:-1], window[1:]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .numerics import Array, Params
+from .numerics import Array, Inputs, Params
 
 
 @dataclass(frozen=True, eq=False)
@@ -14,8 +14,10 @@ class Trace:
     Shapes are for one sequence; a batched forward (xs of shape (T, B, D)) puts a
     batch axis B after T in every per-step array and in h0/c0 ((B, H)).
 
-    - cell: "rnn", "lstm" or "gru"; params: the four float64 arrays used.
-    - xs (T, D): inputs. h0 (H,): starting hidden state; c0 (H,): starting cell state (LSTM).
+    - cell: "rnn", "lstm" or "gru"; params: the four arrays used, float64 (or float32
+      when forward ran with dtype="float32", as training does; every array then is).
+    - xs (T, D): inputs, or (T,) int64 ids of one-hot inputs.
+    - h0 (H,): starting hidden state; c0 (H,): starting cell state (LSTM).
     - h (T, H): hidden state after each step; c (T, H): LSTM cell state (None otherwise).
     - gates: name -> (T, H) after the nonlinearity. lstm i, f, g, o; gru r, z, n;
       rnn "a", the pre-activation W_ih x + b_ih + W_hh h_prev + b_hh (h = tanh(a)).
@@ -25,7 +27,7 @@ class Trace:
 
     cell: str
     params: Params
-    xs: Array
+    xs: Inputs
     h0: Array
     c0: Array | None
     h: Array
@@ -36,4 +38,4 @@ class Trace:
     @property
     def batched(self) -> bool:
         """Return True when the trace holds a batch of sequences (xs of shape (T, B, D))."""
-        return self.xs.ndim == 3
+        return self.h.ndim == 3

@@ -6,6 +6,11 @@ Each .npz holds, in float64: params (weight_ih, weight_hh, bias_ih, bias_hh), xs
 h0/c0 when given, dh (the upstream gradient), torch's h (and c for the LSTM) at
 every step, and torch's gradients grad_<name> for every parameter and for xs, h0, c0.
 The tests compare the engine to these without importing torch.
+
+train_<cell>_<dtype>.npz hold one next-character training step in float64 and in
+float32: the cell plus an nn.Linear readout (weight_hy, bias_y), input ids and
+targets (T, B), the mean cross-entropy `loss`, every gradient grad_<name>, and the
+parameters after clipping the global norm at 1.0 and one Adam step, after_<name>.
 """
 
 from __future__ import annotations
@@ -58,6 +63,35 @@ def build(cell: str, D: int, H: int, T: int, with_state: bool, seed: int) -> dic
     return arrays
 
 
+def build_train(cell: str, dtype: torch.dtype, seed: int) -> dict[str, np.ndarray]:
+    V, H, T, B = 7, 5, 6, 3
+    torch.manual_seed(seed)
+    net = MODULES[cell](V, H).double()
+    head = torch.nn.Linear(H, V).double()
+    ids = torch.randint(0, V, (T, B))
+    targets = torch.randint(0, V, (T, B))
+    arrays: dict[str, np.ndarray] = {"ids": ids.numpy(), "targets": targets.numpy()}
+    named = {f"{n}_l0": n for n in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+    named |= {"weight": "weight_hy", "bias": "bias_y"}
+    params = {named[n]: p for n, p in [*net.named_parameters(), *head.named_parameters()]}
+    for name, p in params.items():
+        arrays[name] = p.detach().numpy().copy()  # float64, rounded below for float32
+    net.to(dtype)
+    head.to(dtype)
+    out, _ = net(torch.nn.functional.one_hot(ids, V).to(dtype))
+    loss = torch.nn.functional.cross_entropy(head(out).reshape(-1, V), targets.reshape(-1))
+    loss.backward()
+    arrays["loss"] = np.array(loss.item())
+    for name, p in params.items():
+        arrays[name] = p.detach().numpy().copy()
+        arrays[f"grad_{name}"] = p.grad.numpy().copy()
+    torch.nn.utils.clip_grad_norm_(list(params.values()), 1.0)
+    torch.optim.Adam(list(params.values()), lr=0.01).step()
+    for name, p in params.items():
+        arrays[f"after_{name}"] = p.detach().numpy().copy()
+    return arrays
+
+
 def main() -> None:
     OUT.mkdir(exist_ok=True)
     seed = 0
@@ -69,6 +103,12 @@ def main() -> None:
                 name = f"{cell}_D{D}_H{H}_T{T}_{'state' if with_state else 'zero'}.npz"
                 np.savez_compressed(OUT / name, **arrays)
                 print(name)
+    for cell in MODULES:
+        for dtype in (torch.float64, torch.float32):
+            seed += 1
+            name = f"train_{cell}_{str(dtype).split('.')[1]}.npz"
+            np.savez_compressed(OUT / name, **build_train(cell, dtype, seed))
+            print(name)
 
 
 if __name__ == "__main__":

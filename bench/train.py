@@ -1,0 +1,148 @@
+"""Time one next-character training step of the engine beside PyTorch eager, in one run.
+
+Run from the repository root:  .venv/bin/python bench/train.py [--rounds 21] [--quick]
+
+One step = draw a batch of windows of the RNN lesson's text, forward, cross-entropy,
+full BPTT, clip the global gradient norm at 1.0, Adam. PyTorch runs the same step
+with nn.RNN/LSTM/GRU + nn.Linear in float32 (F.one_hot inputs, F.cross_entropy,
+clip_grad_norm_, torch.optim.Adam). Both sides use one thread (threadpoolctl,
+torch.set_num_threads(1)) and are timed in alternating rounds; "x f32" is the median
+of the per-round ratios ours / torch float32. Needs `pip install -e '.[bench]'`.
+
+Evaluation and sampling (what train_steps does every log_every steps) are timed on
+their own in a second table: they are not part of a step.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from timing import header, median, one_thread, paired_ms, ratio  # noqa: E402
+
+from app.content.folder import load_folder  # noqa: E402
+from app.engine.tasks import NextChar  # noqa: E402
+from app.engine.train import (  # noqa: E402
+    TrainConfig,
+    Trainer,
+    accuracy,
+    sample_text,
+)
+
+CELLS = ("rnn", "gru", "lstm")
+BASE = {"H": 64, "B": 32, "T": 32}  # the configuration the goals are stated for
+VARIANTS = [BASE, {**BASE, "H": 16}, {**BASE, "H": 128}, {**BASE, "B": 1}, {**BASE, "B": 128},
+            {**BASE, "T": 100}]  # fmt: skip
+
+
+def lesson_text() -> str:
+    """Return the RNN lesson's section text, as the web app trains on by default."""
+    lesson = load_folder(ROOT / "lessons" / "rnn")
+    return " ".join(s.text for s in lesson.sections)
+
+
+def ours_step(cell: str, H: int, B: int, T: int, text: str, dtype: str) -> Callable[[], object]:
+    """Return a function that takes one training step of the engine (batch drawn inside)."""
+    task = NextChar(text, seq_len=T)
+    config = TrainConfig(cell=cell, hidden_size=H, batch_size=B, dtype=dtype, memory_bias=0.0)
+    trainer = Trainer(config, task)
+    return trainer.step
+
+
+def torch_step(torch: Any, cell: str, H: int, B: int, T: int, text: str) -> Callable[[], object]:
+    """Return a function that takes one float32 training step in PyTorch eager."""
+    task = NextChar(text, seq_len=T)
+    ids = torch.from_numpy(task.encode(text))
+    V = task.n_classes
+    module = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}[cell]
+    torch.manual_seed(0)
+    net = module(V, H)
+    head = torch.nn.Linear(H, V)
+    params = [*net.parameters(), *head.parameters()]
+    opt = torch.optim.Adam(params, lr=0.01)
+    rng = np.random.default_rng(0)
+    offsets = torch.arange(T + 1)[:, None]
+    F = torch.nn.functional
+
+    def step() -> None:
+        starts = torch.from_numpy(rng.integers(0, len(ids) - T, size=B))
+        window = ids[starts[None, :] + offsets]  # (T+1, B)
+        x = F.one_hot(window[:-1], V).float()  # (T, B, V)
+        out, _ = net(x)
+        loss = F.cross_entropy(head(out).reshape(-1, V), window[1:].reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        opt.step()
+
+    return step
+
+
+def train_table(torch: Any, text: str, rounds: int, quick: bool) -> None:
+    """Print ours (float64 and float32) beside torch float32 for every cell and size."""
+    print(
+        f"{'cell':5} {'H':>4} {'B':>4} {'T':>4} | {'f64 ms':>8} {'f32 ms':>8} {'torch ms':>8} |"
+        f" {'f64 x':>6} {'f32 x':>6}"
+    )
+    print("-" * 62)
+    for cell in CELLS:
+        for size in VARIANTS[:1] if quick else VARIANTS:
+            H, B, T = size["H"], size["B"], size["T"]
+            fns = {
+                "f64": ours_step(cell, H, B, T, text, "float64"),
+                "f32": ours_step(cell, H, B, T, text, "float32"),
+                "torch": torch_step(torch, cell, H, B, T, text),
+            }
+            ms = paired_ms(fns, rounds)
+            print(
+                f"{cell:5} {H:>4} {B:>4} {T:>4} | {median(ms['f64']):8.3f} {median(ms['f32']):8.3f}"
+                f" {median(ms['torch']):8.3f} | {ratio(ms['f64'], ms['torch']):6.2f}"
+                f" {ratio(ms['f32'], ms['torch']):6.2f}"
+            )
+
+
+def eval_table(text: str, rounds: int) -> None:
+    """Print what one progress record costs: held-out accuracy and a 60-character sample."""
+    print(f"\n{'cell':5} | {'accuracy (128 seqs) ms':>22} {'sample (60 chars) ms':>21}")
+    print("-" * 52)
+    for cell in CELLS:
+        task = NextChar(text, seq_len=32)
+        trainer = Trainer(TrainConfig(cell=cell, hidden_size=64), task)  # as train_steps does
+        xs, targets = task.inputs(trainer.eval_rng, 128)
+        fns = {
+            "acc": partial(accuracy, trainer.model, xs, targets),
+            "sample": partial(sample_text, trainer.model, task, trainer.sample_rng, 60),
+        }
+        ms = paired_ms(fns, rounds)
+        print(f"{cell:5} | {median(ms['acc']):22.3f} {median(ms['sample']):21.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=21, help="paired timing rounds per row")
+    parser.add_argument("--quick", action="store_true", help="only H=64, B=32, T=32")
+    args = parser.parse_args()
+    _limiter, torch = one_thread()
+    if torch is None:
+        sys.exit("bench/train.py compares with PyTorch: pip install -e '.[bench]'")
+    text = lesson_text()
+    print(header(torch))
+    print(f"text: {len(text)} characters, vocabulary {len(set(text))}; Adam, clip 1.0")
+    print(f"median ms per step over {args.rounds} paired rounds; x = ours / torch float32\n")
+    train_table(torch, text, args.rounds, args.quick)
+    print("\nGoals at H=64, B=32, T=32: x <= 1.0 for rnn and gru, <= 1.5 for lstm.")
+    eval_table(text, args.rounds)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,88 @@
+"""One training step equals PyTorch's: loss, every gradient, and the weights after
+clipping and Adam, in float64 (1e-9) and float32; one-hot ids equal one-hot vectors."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.engine import backward, forward, init_params
+from app.engine.optim import Adam, clip_by_global_norm
+from app.engine.train import Model, loss_and_grads
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NAMES = ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "weight_hy", "bias_y")
+CELLS = ("rnn", "lstm", "gru")
+# float32 carries about 7 digits; a step of these sizes stays well inside 1e-5
+F32_ATOL = 1e-5
+
+
+def fixture(cell: str, dtype: str) -> tuple[Model, dict[str, np.ndarray]]:
+    ref = dict(np.load(FIXTURES / f"train_{cell}_{dtype}.npz"))
+    return Model(cell, {name: ref[name].astype(dtype) for name in NAMES}), ref
+
+
+@pytest.mark.parametrize("cell", CELLS)
+@pytest.mark.parametrize(("dtype", "atol"), [("float64", 1e-9), ("float32", F32_ATOL)])
+def test_training_step_matches_pytorch(cell: str, dtype: str, atol: float) -> None:
+    model, ref = fixture(cell, dtype)
+    loss, grads = loss_and_grads(model, ref["ids"], ref["targets"])
+    assert loss == pytest.approx(float(ref["loss"]), abs=atol)
+    assert set(grads) == set(NAMES)
+    for name in NAMES:
+        assert grads[name].dtype == np.dtype(dtype)
+        np.testing.assert_allclose(grads[name], ref[f"grad_{name}"], rtol=0, atol=atol)
+    clip_by_global_norm(grads, 1.0)
+    Adam(model.params, 0.01).step(grads)
+    for name in NAMES:
+        np.testing.assert_allclose(model.params[name], ref[f"after_{name}"], rtol=0, atol=atol)
+
+
+@pytest.mark.parametrize("cell", CELLS)
+def test_float32_step_is_close_to_float64(cell: str) -> None:
+    model64, ref = fixture(cell, "float64")
+    model32 = Model(cell, {k: v.astype(np.float32) for k, v in model64.params.items()})
+    loss64, grads64 = loss_and_grads(model64, ref["ids"], ref["targets"])
+    loss32, grads32 = loss_and_grads(model32, ref["ids"], ref["targets"])
+    assert loss32 == pytest.approx(loss64, abs=F32_ATOL)
+    for name in NAMES:
+        np.testing.assert_allclose(grads32[name], grads64[name], rtol=0, atol=F32_ATOL)
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    cell=st.sampled_from(CELLS),
+    V=st.integers(1, 6),
+    H=st.integers(1, 6),
+    T=st.integers(1, 8),
+    B=st.sampled_from([None, 1, 4]),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_ids_equal_one_hot_vectors(
+    cell: str, V: int, H: int, T: int, B: int | None, seed: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    params = init_params(cell, V, H, rng)
+    ids = rng.integers(0, V, size=(T,) if B is None else (T, B))
+    by_ids = forward(cell, params, ids)
+    by_vectors = forward(cell, params, np.eye(V)[ids])
+    np.testing.assert_allclose(by_ids.h, by_vectors.h, rtol=0, atol=1e-12)
+    dh = rng.normal(size=by_ids.h.shape)
+    g_ids, g_vectors = backward(by_ids, dh), backward(by_vectors, dh)
+    assert "xs" not in g_ids
+    for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh", "h0"):
+        np.testing.assert_allclose(g_ids[name], g_vectors[name], rtol=0, atol=1e-12)
+
+
+def test_bad_ids_and_dtypes_are_refused() -> None:
+    params = init_params("gru", 3, 2, np.random.default_rng(0))
+    with pytest.raises(ValueError, match="ids"):
+        forward("gru", params, np.array([0, 3]))
+    with pytest.raises(ValueError, match="ids"):
+        forward("gru", params, np.array([[-1]]))
+    with pytest.raises(ValueError, match="dtype"):
+        forward("gru", params, np.array([0]), dtype="float16")
