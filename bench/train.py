@@ -41,8 +41,14 @@ from app.engine.train import (  # noqa: E402
 
 CELLS = ("rnn", "gru", "lstm")
 BASE = {"H": 64, "B": 32, "T": 32}  # the configuration the goals are stated for
-VARIANTS = [BASE, {**BASE, "H": 16}, {**BASE, "H": 128}, {**BASE, "B": 1}, {**BASE, "B": 128},
-            {**BASE, "T": 100}]  # fmt: skip
+VARIANTS = [
+    BASE,
+    {**BASE, "H": 16},
+    {**BASE, "H": 128},
+    {**BASE, "B": 1},
+    {**BASE, "B": 128},
+    {**BASE, "T": 100},
+]
 
 
 def lesson_text() -> str:

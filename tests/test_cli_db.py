@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from app.cli import app
 from app.config import Settings, get_settings
 from app.db.database import Database
-from app.db.migrate import current_revision
+from app.db.migrate import HEAD, current_revision
 from app.db.models import User
 from app.main import create_app
 
@@ -32,8 +32,8 @@ def test_db_upgrade_and_current(env_database: str) -> None:
     assert runner.invoke(app, ["db", "current"]).stdout.startswith("empty")
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "0002" in result.stdout
-    assert current_revision(env_database) == "0002"
+    assert HEAD in result.stdout
+    assert current_revision(env_database) == HEAD
 
 
 def test_user_add_instructor_from_stdin_then_log_in(

@@ -232,8 +232,11 @@ def test_voice_choice_is_used_and_remembered(
     menu = player.get_by_label("Voice", exact=True)
     # The page's language first, then the others.
     assert menu.locator("option").all_inner_texts() == [
-        "Browser default", "Test Voice A (en-GB)", "Test Voice B (en-US)", "Test Stimme (de-DE)",
-    ]  # fmt: skip
+        "Browser default",
+        "Test Voice A (en-GB)",
+        "Test Voice B (en-US)",
+        "Test Stimme (de-DE)",
+    ]
     menu.select_option(label="Test Voice B (en-US)")
     button(page, "Listen").click()
     utterance = page.evaluate("window.__speech.spoken.at(-1)")
@@ -463,8 +466,15 @@ def test_every_control_is_reached_by_tab_with_a_visible_focus(page: Page, live_s
         # The focus ring shows (Tab gives :focus-visible), on disabled-looking ends too.
         assert focused.evaluate("(el) => el.matches(':focus-visible')"), names[-1]
         assert focused.evaluate("(el) => getComputedStyle(el).outlineStyle") == "solid", names[-1]
-    assert names == ["Previous section", "Previous sentence", "play", "Next sentence",
-                     "Next section", "Stop", "Voice and speed"]  # fmt: skip
+    assert names == [
+        "Previous section",
+        "Previous sentence",
+        "play",
+        "Next sentence",
+        "Next section",
+        "Stop",
+        "Voice and speed",
+    ]
     # The settings panel opens from the keyboard and its menus take focus too.
     player.locator(".listen-settings > summary").focus()
     page.keyboard.press("Enter")

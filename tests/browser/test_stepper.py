@@ -19,8 +19,11 @@ TRAIN = "#variants-rnn-stepper-2"  # train view
 def trace(page: Page, base: str, **body: Any) -> dict[str, Any]:
     """Return the API's trace for `body`, asked the same way the widget asks."""
     request = {"overrides": [], "include_influence": True, "include_params": True, **body}
-    response = page.request.post(f"{base}/api/engine/trace", data=json.dumps(request),
-                                 headers={"content-type": "application/json"})  # fmt: skip
+    response = page.request.post(
+        f"{base}/api/engine/trace",
+        data=json.dumps(request),
+        headers={"content-type": "application/json"},
+    )
     assert response.ok, response.text()
     result: dict[str, Any] = response.json()
     return result
@@ -47,8 +50,9 @@ def test_keyboard_stepping_shows_the_apis_hidden_states(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
     root = open_widget(page, live_server, BASIC)
-    api = trace(page, live_server, cell="rnn", hidden_size=4, input="hello", seed=0,
-                weight_scale=1.0)  # fmt: skip
+    api = trace(
+        page, live_server, cell="rnn", hidden_size=4, input="hello", seed=0, weight_scale=1.0
+    )
     stage = root.locator(".st-stage")
     stage.focus()
     T = len(api["h"])
@@ -88,9 +92,12 @@ def test_space_plays_and_pauses(page: Page, live_server: str, console_errors: li
 
 @pytest.mark.parametrize(
     ("cell", "gates", "absent"),
-    [("gru", ["r", "z", "n"], ["i", "f", "c"]), ("rnn", [], ["i", "r", "c"]),
-     ("lstm", ["i", "f", "g", "o"], ["r", "z"])],
-)  # fmt: skip
+    [
+        ("gru", ["r", "z", "n"], ["i", "f", "c"]),
+        ("rnn", [], ["i", "r", "c"]),
+        ("lstm", ["i", "f", "g", "o"], ["r", "z"]),
+    ],
+)
 def test_changing_the_cell_shows_its_gates(
     page: Page,
     live_server: str,
@@ -104,8 +111,15 @@ def test_changing_the_cell_shows_its_gates(
         root.locator(".st-cell-pick label", has_text=cell.upper()).click()
     expect(root.locator(f'.st-cell-pick input[value="{cell}"]')).to_be_checked()
     expect(root.locator(".st-x")).to_contain_text(cell.upper())
-    api = trace(page, live_server, cell=cell, hidden_size=4, input="a long parade of floats",
-                seed=0, weight_scale=1.0)  # fmt: skip
+    api = trace(
+        page,
+        live_server,
+        cell=cell,
+        hidden_size=4,
+        input="a long parade of floats",
+        seed=0,
+        weight_scale=1.0,
+    )
     root.locator(".st-stage").focus()
     expect(root.locator(".st-step-label")).to_have_text("23 / 23")  # a parade opens at its end
     page.keyboard.press("Home")
@@ -138,9 +152,16 @@ def test_a_fork_changes_later_steps_only(
     root.locator(".st-fork-form button[type=submit]").click()
     edited_grid = root.locator(".st-grid").nth(1)
     expect(edited_grid).to_be_visible()
-    api = trace(page, live_server, cell="rnn", hidden_size=4, input="hello", seed=0,
-                weight_scale=1.0,
-                overrides=[{"step": 2, "unit": 1, "target": "h", "value": 0.9}])  # fmt: skip
+    api = trace(
+        page,
+        live_server,
+        cell="rnn",
+        hidden_size=4,
+        input="hello",
+        seed=0,
+        weight_scale=1.0,
+        overrides=[{"step": 2, "unit": 1, "target": "h", "value": 0.9}],
+    )
     root.locator(".st-stage").focus()
     page.keyboard.press("Home")
     for t in range(5):
@@ -236,8 +257,9 @@ def test_typed_input_is_cleaned_and_explained(
 
 def test_predict_then_reveal(page: Page, live_server: str, console_errors: list[str]) -> None:
     root = open_widget(page, live_server, BASIC)
-    api = trace(page, live_server, cell="rnn", hidden_size=4, input="hello", seed=0,
-                weight_scale=1.0)  # fmt: skip
+    api = trace(
+        page, live_server, cell="rnn", hidden_size=4, input="hello", seed=0, weight_scale=1.0
+    )
     root.locator(".st-options label", has_text="Predict").click()
     # the question is asked as soon as the mode is on, before any key is pressed
     expect(root.locator(".st-q")).to_have_text("Step 2 reads “e”. Will unit 0 of h rise or fall?")
@@ -374,8 +396,16 @@ def test_memory_bias_lets_the_lstm_lane_remember(
         lane = root.locator(f'.st-lane[data-cell="{cell}"]')
         return float(lane.locator(".st-float").first.get_attribute("data-value") or "nan")
 
-    api = trace(page, live_server, cell="lstm", hidden_size=4, input="a long parade of floats",
-                seed=0, weight_scale=1.0, memory_bias=3.0)  # fmt: skip
+    api = trace(
+        page,
+        live_server,
+        cell="lstm",
+        hidden_size=4,
+        input="a long parade of floats",
+        seed=0,
+        weight_scale=1.0,
+        memory_bias=3.0,
+    )
     expect(root.locator('.st-lane[data-cell="lstm"] .st-float').first).to_have_attribute(
         "data-value", str(api["influence"][-1][0])
     )

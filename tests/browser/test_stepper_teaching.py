@@ -36,9 +36,16 @@ def test_the_equation_follows_the_fork(
     # a link with an edit: at step 3, h[1] := 0.9; unit 1 selected, at step 2
     query = f"?{w}.fork=2.1.h.0.9&{w}.unit=1&{w}.step=2"
     root = open_widget(page, live_server, BASIC, query)
-    api = trace(page, live_server, cell="rnn", hidden_size=4, input="hello", seed=0,
-                weight_scale=1.0,
-                overrides=[{"step": 2, "unit": 1, "target": "h", "value": 0.9}])  # fmt: skip
+    api = trace(
+        page,
+        live_server,
+        cell="rnn",
+        hidden_size=4,
+        input="hello",
+        seed=0,
+        weight_scale=1.0,
+        overrides=[{"step": 2, "unit": 1, "target": "h", "value": 0.9}],
+    )
     expect(root.locator(".st-step-label")).to_have_text("2 / 5")
     toggle = root.locator(".st-eq-toggle")
     expect(toggle).to_be_hidden()  # before the edit both runs are one
@@ -80,9 +87,16 @@ def test_the_equation_follows_a_clamped_forget_gate(
     w = VARIANTS.lstrip("#")
     query = f"?{w}.view=stepper&{w}.fork=4.2.forget.1&{w}.unit=2&{w}.step=5"
     root = open_widget(page, live_server, VARIANTS, query)
-    api = trace(page, live_server, cell="lstm", hidden_size=4, input=LONG, seed=0,
-                weight_scale=1.0,
-                overrides=[{"step": 4, "unit": 2, "target": "forget", "value": 1.0}])  # fmt: skip
+    api = trace(
+        page,
+        live_server,
+        cell="lstm",
+        hidden_size=4,
+        input=LONG,
+        seed=0,
+        weight_scale=1.0,
+        overrides=[{"step": 4, "unit": 2, "target": "forget", "value": 1.0}],
+    )
     expect(root.locator(".st-step-label")).to_have_text("5 / 23")
     expect(root.locator(".eq-head")).to_contain_text("Edited run")
     # the f line: what the gate computed, then the clamp; c and h recomputed from the clamp
@@ -107,8 +121,9 @@ def test_predict_which_gate_dominates_with_the_keyboard(
 ) -> None:
     w = VARIANTS.lstrip("#")
     root = open_widget(page, live_server, VARIANTS, f"?{w}.view=stepper&{w}.step=1")
-    lstm = trace(page, live_server, cell="lstm", hidden_size=4, input=LONG, seed=0,
-                 weight_scale=1.0)  # fmt: skip
+    lstm = trace(
+        page, live_server, cell="lstm", hidden_size=4, input=LONG, seed=0, weight_scale=1.0
+    )
     root.locator(".st-options input[type=checkbox]").first.focus()
     page.keyboard.press("Space")  # predict mode on
     root.locator('.st-q-kinds input[value="rise"]').focus()
@@ -139,8 +154,7 @@ def test_predict_which_gate_dominates_with_the_keyboard(
     # the GRU's question is about z; the score runs on
     root.locator(".st-cell-pick label", has_text="GRU").click()
     expect(root.locator(".st-x")).to_contain_text("GRU")
-    gru = trace(page, live_server, cell="gru", hidden_size=4, input=LONG, seed=0,
-                weight_scale=1.0)  # fmt: skip
+    gru = trace(page, live_server, cell="gru", hidden_size=4, input=LONG, seed=0, weight_scale=1.0)
     # another cell is a new run: it starts at step 1, and the question comes at once
     expect(root.locator(".st-step-label")).to_have_text("1 / 23")
     expect(root.locator(".st-q")).to_contain_text("Step 2 reads")
@@ -199,8 +213,12 @@ def test_the_rnn_vs_lstm_preset_plots_what_the_stream_sent(
     assert len(bodies) == 4
     streams = [(body, train_records(live_server, body)) for body in bodies]
     # the same budget for both cells: only the cell and L differ between requests
-    budgets = {json.dumps({k: v for k, v in body.items() if k not in ("cell", "parade_length")},
-                          sort_keys=True) for body, _ in streams}  # fmt: skip
+    budgets = {
+        json.dumps(
+            {k: v for k, v in body.items() if k not in ("cell", "parade_length")}, sort_keys=True
+        )
+        for body, _ in streams
+    }
     assert len(budgets) == 1
     body = streams[0][0]
     assert (body["steps"], body["memory_bias"], body["hidden_size"]) == (150, 3, 8)
@@ -211,8 +229,11 @@ def test_the_rnn_vs_lstm_preset_plots_what_the_stream_sent(
         streamed[(body["cell"], body["parade_length"])] = last["accuracy"]
 
     series = json.loads(root.locator(".st-preset canvas").get_attribute("data-series") or "[]")
-    plotted = {(cell, L): acc for cell, points in zip(["rnn", "lstm"], series, strict=True)
-               for L, acc in points}  # fmt: skip
+    plotted = {
+        (cell, L): acc
+        for cell, points in zip(["rnn", "lstm"], series, strict=True)
+        for L, acc in points
+    }
     assert plotted == streamed
     table = root.locator(".st-preset-table td[data-value]")
     cells = table.evaluate_all(
@@ -231,8 +252,9 @@ def test_the_rnn_vs_lstm_preset_plots_what_the_stream_sent(
 
 def settle(root: Locator) -> None:
     """Wait until the parade has finished sliding (slow under load, so not a fixed pause)."""
-    root.page.wait_for_function("el => !el.getAnimations({ subtree: true }).length",
-                                arg=root.element_handle())  # fmt: skip
+    root.page.wait_for_function(
+        "el => !el.getAnimations({ subtree: true }).length", arg=root.element_handle()
+    )
 
 
 def first_float(root: Locator, cell: str) -> float:
@@ -252,9 +274,22 @@ def test_the_parade_explains_untrained_gates_and_opens_them_in_one_click(
     page: Page, live_server: str, artifacts: Path, console_errors: list[str]
 ) -> None:
     root = open_widget(page, live_server, VARIANTS)
-    apis = {mb: {cell: trace(page, live_server, cell=cell, hidden_size=4, input=LONG, seed=0,
-                             weight_scale=1.0, memory_bias=mb) for cell in ("rnn", "lstm")}
-            for mb in (0.0, 3.0)}  # fmt: skip
+    apis = {
+        mb: {
+            cell: trace(
+                page,
+                live_server,
+                cell=cell,
+                hidden_size=4,
+                input=LONG,
+                seed=0,
+                weight_scale=1.0,
+                memory_bias=mb,
+            )
+            for cell in ("rnn", "lstm")
+        }
+        for mb in (0.0, 3.0)
+    }
     # at first sight: the parade's end, where the caption says the LSTM has nearly forgotten
     expect(root.locator(".st-step-label")).to_have_text("23 / 23")
     hint = root.locator(".st-memory")
@@ -305,8 +340,10 @@ def test_screenshots_of_the_fork_equation_and_gate_prediction(
     page: Page, live_server: str, artifacts: Path, console_errors: list[str]
 ) -> None:
     w = VARIANTS.lstrip("#")
-    query = (f"?{w}.view=stepper&{w}.fork=4.2.forget.1&{w}.unit=2&{w}.step=5"
-             f"&{w}.predict=1&{w}.guess=gate")  # fmt: skip
+    query = (
+        f"?{w}.view=stepper&{w}.fork=4.2.forget.1&{w}.unit=2&{w}.step=5"
+        f"&{w}.predict=1&{w}.guess=gate"
+    )
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
         root = open_widget(page, live_server, VARIANTS, query)

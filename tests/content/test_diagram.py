@@ -86,9 +86,14 @@ def test_a_missing_file_is_reported_at_the_fence(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "body", ["file: ../../etc/passwd.svg\n", "file: /etc/x.svg\n", "file: diagrams/x.png\n",
-             "caption: no file\n"],
-)  # fmt: skip
+    "body",
+    [
+        "file: ../../etc/passwd.svg\n",
+        "file: /etc/x.svg\n",
+        "file: diagrams/x.png\n",
+        "caption: no file\n",
+    ],
+)
 def test_only_svg_files_inside_the_folder_are_allowed(tmp_path: Path, body: str) -> None:
     assert all(p.startswith("11:") or p.startswith("10:") for p in problems(lesson(tmp_path, body)))
 

@@ -12,7 +12,7 @@ from sqlalchemy import delete, func, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from app.db.database import Database, make_engine
-from app.db.migrate import current_revision, downgrade, upgrade
+from app.db.migrate import HEAD, current_revision, downgrade, upgrade
 from app.db.models import Attempt, AuthSession, Base, User, utcnow
 
 
@@ -39,7 +39,7 @@ def test_migrations_create_exactly_the_models(db: Database) -> None:
 
 def test_downgrade_and_upgrade_again(database_url: str) -> None:
     upgrade(database_url)
-    assert current_revision(database_url) == "0002"
+    assert current_revision(database_url) == HEAD
     upgrade(database_url)  # a second run is a no-op
     downgrade(database_url, "base")
     assert current_revision(database_url) is None
@@ -47,7 +47,7 @@ def test_downgrade_and_upgrade_again(database_url: str) -> None:
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
     upgrade(database_url)
-    assert current_revision(database_url) == "0002"
+    assert current_revision(database_url) == HEAD
 
 
 def test_sqlite_pragmas_read_back(tmp_path: Path) -> None:

@@ -38,8 +38,16 @@ BASIC = "how-it-works-rnn-stepper-1"
 VANISH = "challenges-rnn-stepper-1"
 PARADE = "variants-rnn-stepper-1"
 TRAIN = "variants-rnn-stepper-2"
-ORDINALS = {"third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
-            "ninth": 9, "tenth": 10}  # fmt: skip
+ORDINALS = {
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+}
 
 
 @pytest.fixture(scope="module")
@@ -51,8 +59,12 @@ def lesson() -> Lesson:
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     """One app for the module, serving the repo's lessons (read only) to a guest."""
     tmp = tmp_path_factory.mktemp("claims")
-    settings = Settings(lessons_dir=LESSON_DIR.parent, database_url=f"sqlite:///{tmp / 'p.db'}",
-                        secret_key="test-secret-key-" + "x" * 32, watch_lessons=False)  # fmt: skip
+    settings = Settings(
+        lessons_dir=LESSON_DIR.parent,
+        database_url=f"sqlite:///{tmp / 'p.db'}",
+        secret_key="test-secret-key-" + "x" * 32,
+        watch_lessons=False,
+    )
     with TestClient(create_app(settings)) as client:
         yield client
 
@@ -89,8 +101,9 @@ def js_number(file: str, pattern: str) -> float:
     return float(m.group(1))
 
 
-def traces(client: TestClient, config: dict[str, Any], cells: list[str], **changes: Any
-           ) -> dict[str, dict[str, Any]]:  # fmt: skip
+def traces(
+    client: TestClient, config: dict[str, Any], cells: list[str], **changes: Any
+) -> dict[str, dict[str, Any]]:
     """Return each lane's trace as the widget asks for it (widget.js refresh), with changes."""
     base = {k: config[k] for k in ("hidden_size", "input", "seed", "weight_scale", "memory_bias")}
     out = {}
@@ -129,20 +142,29 @@ def test_weight_scale_caption_matches_the_engine(lesson: Lesson, client: TestCli
     caption = config["caption"]
     assert lanes(config) == ["rnn"] and config["weight_scale"] == 0.5
 
-    small, pct, by = claim(r"At (#) the first float's influence falls below (\d+)% by the "
-                           r"(\w+) float", caption)  # fmt: skip
+    small, pct, by = claim(
+        r"At (#) the first float's influence falls below (\d+)% by the "
+        r"(\w+) float",
+        caption,
+    )
     line = first_float(traces(client, config, ["rnn"], weight_scale=float(small))["rnn"])
     assert line[ORDINALS[by] - 1] < float(pct) / 100 * line[0]
 
-    big, start, peak, at = claim(r"At (#) it can grow instead, from (#) to (#) by "
-                                 r"the (\w+) float", caption)  # fmt: skip
+    big, start, peak, at = claim(
+        r"At (#) it can grow instead, from (#) to (#) by "
+        r"the (\w+) float",
+        caption,
+    )
     run = traces(client, config, ["rnn"], weight_scale=float(big))["rnn"]
     line = first_float(run)
     assert round(line[0], 1) == float(start)
     assert round(line.max()) == float(peak) and int(line.argmax()) + 1 == ORDINALS[at]
     # Measured: 3.74 at the first float, 21.9 at the ninth, 2.33 at the 32nd (seed 0).
-    (end,) = claim(r"saturate near plus or minus 1, where tanh is flat, and it falls back to "
-                   r"(#)", caption)  # fmt: skip
+    (end,) = claim(
+        r"saturate near plus or minus 1, where tanh is flat, and it falls back to "
+        r"(#)",
+        caption,
+    )
     assert round(line[-1], 1) == float(end)
     h = np.abs(np.array(run["h"]))
     small_h = np.abs(np.array(traces(client, config, ["rnn"])["rnn"]["h"]))
@@ -173,8 +195,11 @@ def test_parade_caption_matches_the_engine(lesson: Lesson, client: TestClient) -
     assert "its forget gate sits near 0.5" in caption
     assert 0.4 < np.mean(untrained["lstm"]["gates"]["f"]) < 0.6  # measured 0.47
 
-    bias, floats = claim(r"\(memory bias (\d+), the positive forget bias from above, large "
-                         r"enough to show within (\d+) floats\)", caption)  # fmt: skip
+    bias, floats = claim(
+        r"\(memory bias (\d+), the positive forget bias from above, large "
+        r"enough to show within (\d+) floats\)",
+        caption,
+    )
     assert float(bias) == js_number("parade.js", r"REMEMBERING_BIAS = (#);")
     assert int(floats) == len(config["input"])
     lstm_pct, gru_pct = claim(r"the LSTM and GRU keep (\d+)% and (\d+)% of it to the end", caption)
@@ -189,13 +214,20 @@ def train_widget_config(
 ) -> tuple[TrainConfig, RememberFirst]:
     """Return what the train view trains for `cell` at `length` (train.js request, training.py)."""
     config = widget(lesson, TRAIN)
-    steps = js_number("widget.js", r"steps: clamp\(int\(url\.steps, (\d+)\)")
-    lr = js_number("widget.js", r"lr: clamp\(num\(url\.lr, (#)\)")
+    steps = js_number("trainsettings.js", r"const DEFAULTS = \{[^}]*steps: (\d+)")
+    lr = js_number("state.js", r"lr: clamp\(num\(url\.lr, (#)\)")
     train = TrainConfig(
-        cell=cell, hidden_size=config["hidden_size"], learning_rate=lr, batch_size=32,
-        max_steps=int(steps), clip_norm=1.0, log_every=int(steps), seed=config["seed"],
-        memory_bias=js_number("train.js", r"TRAIN_MEMORY_BIAS = (#);"), eval_size=128,
-    )  # fmt: skip
+        cell=cell,
+        hidden_size=config["hidden_size"],
+        learning_rate=lr,
+        batch_size=32,
+        max_steps=int(steps),
+        clip_norm=1.0,
+        log_every=int(steps),
+        seed=config["seed"],
+        memory_bias=js_number("train.js", r"TRAIN_MEMORY_BIAS = (#);"),
+        eval_size=128,
+    )
     return train, RememberFirst(length=length, n_values=4)
 
 
@@ -207,13 +239,19 @@ def accuracy_after(config: TrainConfig, task: RememberFirst, model: Model | None
 
 def test_train_caption_the_rnn_learns_10_floats_not_20(lesson: Lesson) -> None:
     caption = widget(lesson, TRAIN)["caption"]
-    values, chance = claim(r"which of (\d+) values the first float carried \(guessing is right "
-                           r"(\d+)% of the time\)", caption)  # fmt: skip
+    values, chance = claim(
+        r"which of (\d+) values the first float carried \(guessing is right "
+        r"(\d+)% of the time\)",
+        caption,
+    )
     assert RememberFirst(n_values=int(values)).n_classes == int(values) == 100 // int(chance)
     assert "The LSTM starts with its forget gate open (memory bias 3, as above)" in caption
     assert train_widget_config(lesson, "lstm", 10)[0].memory_bias == 3
-    short, long = claim(r"At (\d+) floats both learn the task; at (\d+) the RNN stays near "
-                        r"chance and the LSTM still remembers", caption)  # fmt: skip
+    short, long = claim(
+        r"At (\d+) floats both learn the task; at (\d+) the RNN stays near "
+        r"chance and the LSTM still remembers",
+        caption,
+    )
     assert accuracy_after(*train_widget_config(lesson, "rnn", int(short))) >= 0.95  # 1.00
     assert accuracy_after(*train_widget_config(lesson, "rnn", int(long))) <= 0.35  # 0.30
 
@@ -238,8 +276,9 @@ def forget_bias(model: Model) -> float:
 @functools.cache  # the slow test reuses the quick test's run
 def train_from_zero_bias(length: int, seed: int, steps: int = 800) -> tuple[float, float, float]:
     """Return (accuracy, forget bias before, after) for the lesson's 8-unit LSTM at bias 0."""
-    config = TrainConfig(cell="lstm", hidden_size=8, max_steps=steps, log_every=steps,
-                         memory_bias=0.0, seed=seed)  # fmt: skip
+    config = TrainConfig(
+        cell="lstm", hidden_size=8, max_steps=steps, log_every=steps, memory_bias=0.0, seed=seed
+    )
     task = RememberFirst(length=length)
     init_seed = np.random.SeedSequence(seed).spawn(4)[0]  # as train_steps draws it
     model = init_model(config, task, np.random.default_rng(init_seed))
@@ -296,8 +335,12 @@ def test_engine_layout_is_pytorchs(cell: str) -> None:
 
 
 def scalar_rnn(w_ih: float, w_hh: float, xs: list[float]) -> Any:
-    params = {"weight_ih": np.array([[w_ih]]), "weight_hh": np.array([[w_hh]]),
-              "bias_ih": np.zeros(1), "bias_hh": np.zeros(1)}  # fmt: skip
+    params = {
+        "weight_ih": np.array([[w_ih]]),
+        "weight_hh": np.array([[w_hh]]),
+        "bias_ih": np.zeros(1),
+        "bias_hh": np.zeros(1),
+    }
     return forward("rnn", params, np.array(xs).reshape(-1, 1))
 
 
@@ -313,13 +356,20 @@ def forget_099_cell(steps: int) -> Any:
     """Return the trace of one LSTM unit with f = 0.99, i ~ 0 and c_0 = 1 over `steps` steps."""
     # rows i, f, g, o: sigma(-40) ~ 4e-18 shuts the input gate, sigma(ln 99) = 0.99 exactly
     b = np.array([-40.0, math.log(99.0), 0.0, 0.0])
-    params = {"weight_ih": np.zeros((4, 1)), "weight_hh": np.zeros((4, 1)), "bias_ih": b,
-              "bias_hh": np.zeros(4)}  # fmt: skip
+    params = {
+        "weight_ih": np.zeros((4, 1)),
+        "weight_hh": np.zeros((4, 1)),
+        "bias_ih": b,
+        "bias_hh": np.zeros(4),
+    }
     return forward("lstm", params, np.zeros((steps, 1)), np.zeros(1), np.ones(1))
 
 
 def recomputed() -> dict[str, tuple[float, dict[float, float]]]:
-    """Return, per numeric question: (the key, {mistake value: what the slip computes})."""
+    """Return, per numeric question: (the key, {mistake value: what the slip computes}).
+
+    The table below keeps its hand layout (`fmt: skip`): one row per question, each value
+    beside the slip that computes it, reads as the table it is."""
     rnn, lstm, gru = (n_params(c, 10, 20) for c in ("rnn", "lstm", "gru"))
     hand = scalar_rnn(0.5, 1.0, [1.0, 1.0])
     bound = {n: effect_of_h0(n) for n in (9, 10)}
@@ -363,8 +413,9 @@ def test_every_numeric_question_is_recomputed(lesson: Lesson) -> None:
 def attempt(client: TestClient, qid: str, answer: object) -> dict[str, Any]:
     """Return the grade of `answer` as a first try: each call answers as a new guest."""
     client.cookies.delete("parade_guest")
-    r = client.post(f"/api/lessons/rnn/quiz/{qid}/attempts",
-                    json={"answer": answer}, headers=csrf(client))  # fmt: skip
+    r = client.post(
+        f"/api/lessons/rnn/quiz/{qid}/attempts", json={"answer": answer}, headers=csrf(client)
+    )
     assert r.status_code == 200, r.text
     body: dict[str, Any] = r.json()
     return body
@@ -383,8 +434,16 @@ def test_numeric_keys_are_graded_right_and_each_slip_names_itself(
 
 
 def test_the_update_gate_is_accepted_however_it_is_named(client: TestClient) -> None:
-    right = ["Update gate z", "the update gate (z)", "update gate (z_t)", "Z", "update gate.",
-             "z_t", "The update gate z", "z (update gate)"]  # fmt: skip
+    right = [
+        "Update gate z",
+        "the update gate (z)",
+        "update gate (z_t)",
+        "Z",
+        "update gate.",
+        "z_t",
+        "The update gate z",
+        "z (update gate)",
+    ]
     wrong = ["reset gate", "r", "the reset gate (r)", "forget gate", "n"]
     assert [a for a in right if not attempt(client, "gru-update-gate", a)["correct"]] == []
     assert [a for a in wrong if attempt(client, "gru-update-gate", a)["correct"]] == []

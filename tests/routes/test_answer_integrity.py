@@ -23,8 +23,11 @@ EVERY_OPTION = {"multi": ["input", "forget", "reset", "update"]}  # ticking ever
 
 
 def explanation(qid: str) -> str:
-    return {"multi": "SECRET-multi-explanation", "word": "SECRET-text-explanation",
-            "h1": "SECRET-engine-explanation"}.get(qid, f"SECRET-{qid}-explanation")  # fmt: skip
+    return {
+        "multi": "SECRET-multi-explanation",
+        "word": "SECRET-text-explanation",
+        "h1": "SECRET-engine-explanation",
+    }.get(qid, f"SECRET-{qid}-explanation")
 
 
 def wrong_form(qid: str, client: TestClient) -> dict[str, object]:

@@ -21,8 +21,15 @@ def trace(client: TestClient, **body: Any) -> dict[str, Any]:
 
 @pytest.mark.parametrize("cell", ["rnn", "lstm", "gru"])
 def test_trace_numbers_equal_forward_on_the_same_parameters(client: TestClient, cell: str) -> None:
-    body = trace(client, cell=cell, hidden_size=5, input="the parade", seed=7, weight_scale=1.5,
-                 include_params=True)  # fmt: skip
+    body = trace(
+        client,
+        cell=cell,
+        hidden_size=5,
+        input="the parade",
+        seed=7,
+        weight_scale=1.5,
+        include_params=True,
+    )
     net = network(cell, 5, 7, 1.5)
     ref = forward(cell, net.params, one_hot("the parade"))
     np.testing.assert_array_equal(np.array(body["h"]), ref.h)
@@ -73,13 +80,17 @@ def test_same_request_same_numbers_and_the_seed_matters(client: TestClient) -> N
         ({"overrides": [{"step": 9, "unit": 0, "value": 0.5}]}, "past the input's last step"),
         ({"overrides": [{"step": 0, "unit": 8, "value": 0.5}]}, "unit 8 does not exist"),
         ({"overrides": [{"step": 0, "unit": 0, "value": 1.5}]}, "must lie in [-1, 1]"),
-        ({"overrides": [{"step": 0, "unit": 0, "target": "forget", "value": 0.5}]},
-         "only in the LSTM"),
-        ({"cell": "lstm", "overrides": [{"step": 0, "unit": 0, "target": "forget", "value": 2}]},
-         "forget gate value must lie in [0, 1]"),
+        (
+            {"overrides": [{"step": 0, "unit": 0, "target": "forget", "value": 0.5}]},
+            "only in the LSTM",
+        ),
+        (
+            {"cell": "lstm", "overrides": [{"step": 0, "unit": 0, "target": "forget", "value": 2}]},
+            "forget gate value must lie in [0, 1]",
+        ),
         ({"overrides": [{"step": 0, "unit": 0, "value": 0.1}] * 17}, "at most 16 items"),
     ],
-)  # fmt: skip
+)
 def test_out_of_bounds_requests_get_422_with_a_message(
     client: TestClient, body: dict[str, Any], message: str
 ) -> None:
@@ -99,8 +110,13 @@ def test_extreme_settings_stay_finite(
 
 
 def test_fork_changes_only_the_edited_step_and_later(client: TestClient) -> None:
-    body = trace(client, cell="rnn", hidden_size=4, input="parade floats",
-                 overrides=[{"step": 5, "unit": 2, "value": 0.9}])  # fmt: skip
+    body = trace(
+        client,
+        cell="rnn",
+        hidden_size=4,
+        input="parade floats",
+        overrides=[{"step": 5, "unit": 2, "value": 0.9}],
+    )
     h, edited = np.array(body["h"]), np.array(body["edited"]["h"])
     np.testing.assert_array_equal(edited[:5], h[:5])
     assert edited[5, 2] == 0.9
@@ -113,8 +129,13 @@ def test_fork_changes_only_the_edited_step_and_later(client: TestClient) -> None
 
 
 def test_clamping_the_lstm_forget_gate_recomputes_c_and_h(client: TestClient) -> None:
-    body = trace(client, cell="lstm", hidden_size=3, input="abcdef",
-                 overrides=[{"step": 2, "unit": 1, "target": "forget", "value": 0.0}])  # fmt: skip
+    body = trace(
+        client,
+        cell="lstm",
+        hidden_size=3,
+        input="abcdef",
+        overrides=[{"step": 2, "unit": 1, "target": "forget", "value": 0.0}],
+    )
     g = {k: np.array(v) for k, v in body["edited"]["gates"].items()}
     c, h = np.array(body["edited"]["c"]), np.array(body["edited"]["h"])
     assert g["f"][2, 1] == 0.0
@@ -132,22 +153,39 @@ def train_records(client: TestClient, **body: Any) -> list[dict[str, Any]]:
 
 
 def test_training_stream_ends_and_its_loss_falls(client: TestClient) -> None:
-    records = train_records(client, task="remember_first", cell="lstm", hidden_size=16,
-                            parade_length=5, steps=120, log_every=20, seed=3)  # fmt: skip
+    records = train_records(
+        client,
+        task="remember_first",
+        cell="lstm",
+        hidden_size=16,
+        parade_length=5,
+        steps=120,
+        log_every=20,
+        seed=3,
+    )
     assert records[0]["event"] == "start" and records[0]["chance"] == 0.25
     progress = [r for r in records if r["event"] == "progress"]
     assert [p["step"] for p in progress] == [20, 40, 60, 80, 100, 120]
     assert progress[-1]["done"] is True
     assert records[-1] == {"event": "end", "reason": "finished", "step": 120}
     assert progress[-1]["loss"] < 0.5 * progress[0]["loss"]
-    again = train_records(client, task="remember_first", cell="lstm", hidden_size=16,
-                          parade_length=5, steps=120, log_every=20, seed=3)  # fmt: skip
+    again = train_records(
+        client,
+        task="remember_first",
+        cell="lstm",
+        hidden_size=16,
+        parade_length=5,
+        steps=120,
+        log_every=20,
+        seed=3,
+    )
     assert again == records  # deterministic for a seed
 
 
 def test_next_char_training_uses_the_lesson_text_and_samples(client: TestClient) -> None:
-    records = train_records(client, task="next_char", cell="gru", hidden_size=16, steps=40,
-                            log_every=20, seq_len=16)  # fmt: skip
+    records = train_records(
+        client, task="next_char", cell="gru", hidden_size=16, steps=40, log_every=20, seq_len=16
+    )
     start = records[0]
     assert start["task"] == "next_char" and start["classes"] > 30  # the lesson's characters
     samples = [r["sample"] for r in records if r["event"] == "progress"]
@@ -162,18 +200,23 @@ def test_training_time_limit_ends_the_stream(client: TestClient) -> None:
 
 @pytest.mark.parametrize(
     "body",
-    [{"steps": 0}, {"steps": 2001}, {"hidden_size": 65}, {"max_seconds": 61},
-     {"task": "next_char", "text": "short", "seq_len": 16}, {"learning_rate": 0},
-     {"memory_bias": 6}],
-)  # fmt: skip
+    [
+        {"steps": 0},
+        {"steps": 2001},
+        {"hidden_size": 65},
+        {"max_seconds": 61},
+        {"task": "next_char", "text": "short", "seq_len": 16},
+        {"learning_rate": 0},
+        {"memory_bias": 6},
+    ],
+)
 def test_training_bounds_are_422(client: TestClient, body: dict[str, Any]) -> None:
     assert client.post("/api/engine/train", json=body).status_code == 422
 
 
 @pytest.mark.parametrize("body", [b"\xff", b'{"input": "\xff"}', b"{nope", b""])
 def test_undecodable_bodies_are_422_with_a_reason(client: TestClient, body: bytes) -> None:
-    r = client.post("/api/engine/trace", content=body,
-                    headers={"content-type": "application/json"})  # fmt: skip
+    r = client.post("/api/engine/trace", content=body, headers={"content-type": "application/json"})
     assert r.status_code == 422
     assert r.json()["detail"][0]["msg"]
 
@@ -201,8 +244,14 @@ def test_memory_bias_is_bounded(client: TestClient) -> None:
 def test_a_finished_run_is_replayed_for_the_same_request(client: TestClient) -> None:
     from app.lab.training import finished_runs
 
-    body = {"task": "remember_first", "hidden_size": 4, "parade_length": 3, "steps": 6,
-            "log_every": 2, "seed": 12345}  # fmt: skip
+    body = {
+        "task": "remember_first",
+        "hidden_size": 4,
+        "parade_length": 3,
+        "steps": 6,
+        "log_every": 2,
+        "seed": 12345,
+    }
     first = train_records(client, **body)
     hits = finished_runs.hits
     assert train_records(client, **body) == first
@@ -214,8 +263,7 @@ def test_a_finished_run_is_replayed_for_the_same_request(client: TestClient) -> 
 def test_a_run_cut_short_is_not_replayed(client: TestClient) -> None:
     from app.lab.training import finished_runs
 
-    body = {"task": "next_char", "steps": 2000, "log_every": 1, "max_seconds": 0.1,
-            "seed": 777}  # fmt: skip
+    body = {"task": "next_char", "steps": 2000, "log_every": 1, "max_seconds": 0.1, "seed": 777}
     assert train_records(client, **body)[-1]["reason"] == "time limit"
     hits = finished_runs.hits
     assert train_records(client, **body)[-1]["reason"] == "time limit"
@@ -224,8 +272,14 @@ def test_a_run_cut_short_is_not_replayed(client: TestClient) -> None:
 
 def test_the_memory_meter_can_be_asked_for_alone(client: TestClient) -> None:
     full = trace(client, cell="gru", hidden_size=3, input="parade", include_params=False)
-    meter = trace(client, cell="gru", hidden_size=3, input="parade", include_params=False,
-                  include_states=False)  # fmt: skip
+    meter = trace(
+        client,
+        cell="gru",
+        hidden_size=3,
+        input="parade",
+        include_params=False,
+        include_states=False,
+    )
     assert meter["influence"] == full["influence"]
     assert not {"h", "c", "gates", "probs", "h0", "c0", "preact"} & set(meter)
     assert meter["tokens"] == full["tokens"]

@@ -115,23 +115,43 @@ def test_stored_hostile_rows_break_no_page(
                             "question_version, number, answer, score, correct, created_at) "
                             "VALUES (:u, 'quizzy', :q, :v, :n, :a, 0, false, :t)"
                         ),
-                        {"u": ada, "q": qid, "v": _version(qid), "n": number, "a": answer,
-                         "t": "2026-01-01 00:00:00+00:00"},
-                    )  # fmt: skip
+                        {
+                            "u": ada,
+                            "q": qid,
+                            "v": _version(qid),
+                            "n": number,
+                            "a": answer,
+                            "t": "2026-01-01 00:00:00+00:00",
+                        },
+                    )
                     s.commit()
                     stored += 1
                 except Exception:  # a database may refuse a row (PostgreSQL: NUL, bad JSON)
                     s.rollback()
         for reason in ("<b>bold</b>\ud800", '=HYPERLINK("x")', "\x00nul"):
             try:
-                s.add(DilemmaResponse(user_id=ada, lesson_slug="quizzy", dilemma_id="phone",
-                                      choice="lstm", reason=reason))  # fmt: skip
+                s.add(
+                    DilemmaResponse(
+                        user_id=ada,
+                        lesson_slug="quizzy",
+                        dilemma_id="phone",
+                        choice="lstm",
+                        reason=reason,
+                    )
+                )
                 s.commit()
                 stored += 1
             except Exception:
                 s.rollback()
-        s.add(DilemmaResponse(user_id=ada, lesson_slug="quizzy", dilemma_id="phone",
-                              choice="gone-option", reason="x"))  # fmt: skip
+        s.add(
+            DilemmaResponse(
+                user_id=ada,
+                lesson_slug="quizzy",
+                dilemma_id="phone",
+                choice="gone-option",
+                reason="x",
+            )
+        )
         s.commit()
     db.dispose()
     assert stored >= 20, "most hostile rows reach the table"

@@ -29,6 +29,7 @@ from app.db.models import (
     AuthSession,
     Base,
     DilemmaResponse,
+    Heartbeat,
     LoginFailure,
     RegistrationAttempt,
     User,
@@ -46,6 +47,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/openapi.json"): "public",
     ("GET", "/docs"): "public",
     ("GET", "/healthz"): "public",
+    ("GET", "/readyz"): "public",
+    ("GET", "/api/engine/limits"): "public",
     ("GET", "/api/lessons"): "public",
     ("GET", "/api/lessons/{slug}"): "public",
     ("POST", "/api/engine/trace"): "csrf-exempt",
@@ -124,6 +127,7 @@ def row_counts(settings: Settings) -> dict[str, int]:
                 RegistrationAttempt,
                 Attempt,
                 DilemmaResponse,
+                Heartbeat,
             )
         }
     db.dispose()
