@@ -225,7 +225,7 @@ def train_widget_config(
         clip_norm=1.0,
         log_every=int(steps),
         seed=config["seed"],
-        memory_bias=js_number("train.js", r"TRAIN_MEMORY_BIAS = (#);"),
+        memory_bias=js_number("trainsettings.js", r"TRAIN_MEMORY_BIAS = (#);"),
         eval_size=128,
     )
     return train, RememberFirst(length=length, n_values=4)
@@ -288,10 +288,10 @@ def train_from_zero_bias(length: int, seed: int, steps: int = 800) -> tuple[floa
 
 FORGET_CLAIMS = (
     "Train an LSTM with 8 units and a forget bias of 0 for 800 Adam steps",
-    "with 10 floats, training opens the forget gate (its bias rises to about +1.3) and solves "
-    "the task in 2 of 3 seeds",
-    "with 20 floats, accuracy stays at chance in all 3 seeds, and the forget bias falls, to "
-    "between −0.4 and −0.6",
+    "with 10 floats, training opens the forget gate (its bias rises to between +1.1 and +1.7) "
+    "and solves the task in 4 of 6 seeds",
+    "with 20 floats, accuracy stays at chance in all 6 seeds, and the forget bias falls, to "
+    "between −0.3 and −0.6",
 )
 
 
@@ -309,12 +309,14 @@ def test_a_long_parade_sends_no_signal_to_the_forget_gate() -> None:
 
 
 @pytest.mark.slow
-def test_forget_gate_claims_over_three_seeds() -> None:
-    short = [train_from_zero_bias(10, seed) for seed in (0, 1, 2)]
+def test_forget_gate_claims_over_six_seeds() -> None:
+    # Trained as the Train view trains (float32). Measured: L=10 solved by seeds 0, 3, 4, 5
+    # (bias +1.40, +1.66, +1.13, +1.32); L=20 at chance for all, bias -0.32 .. -0.57.
+    short = [train_from_zero_bias(10, seed) for seed in range(6)]
     opened = [after for acc, _, after in short if acc >= 0.95]
-    assert len(opened) == 2 and all(1.15 <= b <= 1.45 for b in opened)  # +1.37, +1.33
-    for acc, before, after in (train_from_zero_bias(20, seed) for seed in (0, 1, 2)):
-        assert acc <= 0.35 and after < before and -0.65 <= after <= -0.35  # -0.39 .. -0.57
+    assert len(opened) == 4 and all(1.05 <= b <= 1.75 for b in opened)
+    for acc, before, after in (train_from_zero_bias(20, seed) for seed in range(6)):
+        assert acc <= 0.35 and after < before and -0.65 <= after <= -0.25
 
 
 # --- keyed numbers, recomputed ---------------------------------------------------------------
