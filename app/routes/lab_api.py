@@ -67,8 +67,9 @@ def _arrays(value: object) -> list[np.ndarray]:
     return []
 
 
-@router.post("/trace", summary="Step a seeded RNN, LSTM or GRU through a text",
-             responses=_TRACE_DOC)  # fmt: skip
+@router.post(
+    "/trace", summary="Step a seeded RNN, LSTM or GRU through a text", responses=_TRACE_DOC
+)
 def trace(req: TraceRequest) -> Response:
     return Response(_trace_bytes(req.model_dump_json()), media_type="application/json")
 
@@ -83,16 +84,21 @@ def _lesson_text(lessons: Snapshot) -> str:
     "/train",
     summary="Train a small network, streaming progress as JSON lines",
     response_class=StreamingResponse,
-    responses={200: {"description": "One JSON object per line: a `start` record, `progress` "
-                     "records {step, loss, grad_norm, accuracy, sample, done}, then an `end` "
-                     "record with the reason. Close the connection to stop the run.",
-                     "content": {"application/x-ndjson": {}}}},
-)  # fmt: skip
+    responses={
+        200: {
+            "description": "One JSON object per line: a `start` record, `progress` "
+            "records {step, loss, grad_norm, accuracy, sample, done}, then an `end` "
+            "record with the reason. Close the connection to stop the run.",
+            "content": {"application/x-ndjson": {}},
+        }
+    },
+)
 def train(req: TrainRequest, lessons: LessonsDep) -> StreamingResponse:
     records = cached_training(req, _lesson_text(lessons))
     lines = (orjson.dumps(r) + b"\n" for r in records)
-    return StreamingResponse(lines, media_type="application/x-ndjson",
-                             headers={"Cache-Control": "no-store"})  # fmt: skip
+    return StreamingResponse(
+        lines, media_type="application/x-ndjson", headers={"Cache-Control": "no-store"}
+    )
 
 
 class CellLimits(BaseModel):

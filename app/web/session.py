@@ -1,4 +1,4 @@
-"""Login sessions over HTTP: the session cookie, the client's address, safe redirects."""
+"""Login sessions over HTTP: the session and guest cookies, safe redirects."""
 
 from __future__ import annotations
 
@@ -13,9 +13,12 @@ def session_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE) or None
 
 
-def set_session_cookie(response: Response, request: Request, token: str, days: int) -> None:
+def _set_private_cookie(
+    response: Response, request: Request, name: str, token: str, days: int
+) -> None:
+    """Set an HttpOnly, SameSite=Lax cookie (Secure over HTTPS) holding a bearer token."""
     response.set_cookie(
-        SESSION_COOKIE,
+        name,
         token,
         max_age=days * 86_400,
         path="/",
@@ -23,6 +26,10 @@ def set_session_cookie(response: Response, request: Request, token: str, days: i
         samesite="lax",
         secure=request.url.scheme == "https",
     )
+
+
+def set_session_cookie(response: Response, request: Request, token: str, days: int) -> None:
+    _set_private_cookie(response, request, SESSION_COOKIE, token, days)
 
 
 def clear_session_cookie(response: Response, request: Request) -> None:
@@ -47,12 +54,4 @@ def guest_token(request: Request) -> str | None:
 
 
 def set_guest_cookie(response: Response, request: Request, token: str, days: int) -> None:
-    response.set_cookie(
-        GUEST_COOKIE,
-        token,
-        max_age=days * 86_400,
-        path="/",
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
+    _set_private_cookie(response, request, GUEST_COOKIE, token, days)

@@ -3,7 +3,8 @@ import { mountListen } from "./listen/main.js";
 
 // On a phone the contents list would fill the first screen: start it folded.
 const toc = document.querySelector(".toc details");
-if (toc && window.matchMedia("(max-width: 760px)").matches) toc.open = false;
+const narrow = getComputedStyle(document.documentElement).getPropertyValue("--layout").trim();
+if (toc && narrow === "narrow") toc.open = false;
 
 const listen = document.querySelector(".listen");
 if (listen) mountListen(listen);
