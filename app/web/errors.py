@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 
 from app.db.database import STORAGE_DOWN, StorageUnavailable
 from app.errors import DomainError
+from app.web.deps import remember_guest
 
 log = logging.getLogger("parade")
 
@@ -93,7 +94,11 @@ def plain_validation_message(errors: list[dict[str, object]]) -> str:
 
 async def domain_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, DomainError)
-    return error_response(request, exc.status, str(exc), **headers_of(exc))
+    response = error_response(request, exc.status, str(exc), **headers_of(exc))
+    # A guest started by this request keeps its cookie even when the answer was refused, or
+    # the next answer would start another one.
+    remember_guest(request, response, request.app.state.settings)
+    return response
 
 
 async def http_error(request: Request, exc: Exception) -> Response:

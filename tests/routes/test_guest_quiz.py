@@ -113,12 +113,14 @@ def test_guests_are_left_out_of_the_class_overview(
     assert stats["students"] == 0 and single["attempts"] == 0
 
 
-def test_a_malformed_guest_answer_is_422_and_starts_nothing(
+def test_a_malformed_guest_answer_is_422_and_stores_no_try(
     quiz_client: TestClient, db_settings: Settings
 ) -> None:
     r = guest_attempt(quiz_client, "num", "six")
     assert r.status_code == 422 and isinstance(r.json()["detail"], str)
-    assert count(db_settings, Attempt) == 0
+    assert "parade_guest" in quiz_client.cookies, "the guest started keeps its cookie"
+    assert guest_attempt(quiz_client, "num", "seven").status_code == 422
+    assert count(db_settings, Attempt) == 0 and count(db_settings, User) == 1
 
 
 def test_the_lesson_page_keeps_a_guests_tries(quiz_client: TestClient) -> None:
