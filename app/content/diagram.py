@@ -21,23 +21,8 @@ import re
 import nh3
 
 # Shapes, text and arrow markers: enough for a diagram, nothing that runs or fetches.
-SVG_TAGS = {
-    "svg",
-    "g",
-    "title",
-    "desc",
-    "defs",
-    "marker",
-    "path",
-    "line",
-    "polyline",
-    "polygon",
-    "rect",
-    "circle",
-    "ellipse",
-    "text",
-    "tspan",
-}
+SHAPES = ("path", "line", "polyline", "polygon", "rect", "circle", "ellipse", "text", "tspan")
+SVG_TAGS = {"svg", "g", "title", "desc", "defs", "marker", *SHAPES}
 _GEOMETRY = {
     "x",
     "y",
@@ -93,20 +78,7 @@ SVG_ATTRS = {
     "title": {"id"},
     "desc": {"id"},
     "g": {"id", "class", "aria-hidden"} | _GEOMETRY | _PAINT,
-    **{
-        tag: {"id", "class"} | _GEOMETRY | _PAINT
-        for tag in (
-            "path",
-            "line",
-            "polyline",
-            "polygon",
-            "rect",
-            "circle",
-            "ellipse",
-            "text",
-            "tspan",
-        )
-    },
+    **{tag: {"id", "class"} | _GEOMETRY | _PAINT for tag in SHAPES},
 }
 
 # fill and stroke may only inherit the page's text colour (or be off): any fixed colour is

@@ -62,7 +62,7 @@ def progress(session: Session, *, user_id: int, lessons: list[Lesson]) -> list[L
             Attempt.question_version,
             Attempt.score,
             Attempt.correct,
-        ).where(Attempt.user_id == user_id)
+        ).where(Attempt.user_id == user_id, Attempt.lesson_slug.in_([x.slug for x in lessons]))
     ).all()
     by_question: dict[tuple[str, str, str], list[ScoredRow]] = {}
     for r in rows:

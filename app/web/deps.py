@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated
 
@@ -21,6 +21,7 @@ from app.content.store import Snapshot
 from app.db.database import Database
 from app.errors import InvalidText
 from app.plaintext import REFUSED, is_plain
+from app.quiz.kinds.base import FormValues
 from app.quiz.variants import Answerer
 from app.web.csrf import SAFE_METHODS
 from app.web.session import guest_token, session_token, set_guest_cookie
@@ -179,8 +180,6 @@ def get_registration_limits(settings: SettingsDep) -> RegistrationLimits:
 
 LoginLimitsDep = Annotated[LoginLimits, Depends(get_login_limits)]
 RegistrationLimitsDep = Annotated[RegistrationLimits, Depends(get_registration_limits)]
-
-FormValues = Mapping[str, Sequence[str]]
 
 
 async def form_values(request: Request) -> dict[str, list[str]]:
