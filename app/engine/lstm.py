@@ -64,16 +64,19 @@ def forward(params: Params, X: Array, xs: Inputs, h0: Array, c0: Array) -> Trace
         hs,
         strict=True,
     )
+    # At batch 1 a step is mostly call overhead: ufuncs bound to locals and given `out`
+    # as their last positional argument (ufunc(a, b, out)) cost measurably less.
+    add, multiply, tanh = np.add, np.multiply, np.tanh
     for z_in, z, c_prev_i, f_g, o, c, tanh_c, h in steps:
-        product(h_prev, W_hh_T, out=z)  # z (..., 4H)
-        z += z_in
-        np.tanh(z, out=z)
-        z *= scale
-        z += offset  # z now holds i, f, g, o
-        np.multiply(c_prev_i, f_g, out=fc_ig)  # [c_prev * f, i * g]
-        np.add(fc, ig, out=c)  # c = f * c_prev + i * g
-        np.tanh(c, out=tanh_c)
-        h_prev = np.multiply(o, tanh_c, out=h)  # h = o * tanh(c)
+        product(h_prev, W_hh_T, z)  # z (..., 4H)
+        add(z, z_in, z)
+        tanh(z, z)
+        multiply(z, scale, z)
+        add(z, offset, z)  # z now holds i, f, g, o
+        multiply(c_prev_i, f_g, fc_ig)  # [c_prev * f, i * g]
+        add(fc, ig, c)  # c = f * c_prev + i * g
+        tanh(c, tanh_c)
+        h_prev = multiply(o, tanh_c, h)  # h = o * tanh(c)
     named = {name: gates[..., k * H : (k + 1) * H] for k, name in enumerate("ifgo")}
     return Trace("lstm", params, xs, h0, c0, hs, cs, named, {"tanh_c": tanh_cs})
 
@@ -85,22 +88,41 @@ def local_derivatives(trace: Trace) -> tuple[Array, Array, Array]:
     - K (T, ..., 4H): d(pre-activation) of i, f, g from dc_t and of o from dh_t
     - F (T, ..., H): dc_{t-1} from dc_t, the forget gate
     """
+    tanh_c = trace.cache["tanh_c"]  # (T, ..., H)
+    Kc = np.empty_like(tanh_c)
+    K = np.empty(tanh_c.shape[:-1] + (4 * tanh_c.shape[-1],), dtype=tanh_c.dtype)
+    _coefficients(trace, Kc, K)
+    return Kc, K, trace.gates["f"]
+
+
+def _coefficients(trace: Trace, Kc: Array, K: Array) -> None:
+    """Write local_derivatives' Kc (T, ..., H) and K (T, ..., 4H) into the arrays given.
+
+    In place, block by block: no temporaries and no concatenation, which at training
+    sizes cost as much as the arithmetic.
+    """
     gates = trace.gates
     Ig, Fg, Gg, Og = gates["i"], gates["f"], gates["g"], gates["o"]
     assert trace.c is not None and trace.c0 is not None
     tanh_c = trace.cache["tanh_c"]
-    c_prev = np.concatenate([trace.c0[None], trace.c[:-1]])  # (T, ..., H)
-    Kc = Og * (1.0 - tanh_c * tanh_c)
-    K = np.concatenate(
-        [
-            Gg * Ig * (1.0 - Ig),  # c = ... + i * g, di/da_i = i (1 - i)
-            c_prev * Fg * (1.0 - Fg),  # c = f * c_prev + ...
-            Ig * (1.0 - Gg * Gg),  # dg/da_g = 1 - g^2
-            tanh_c * Og * (1.0 - Og),  # h = o * tanh(c)
-        ],
-        axis=-1,
-    )
-    return Kc, K, Fg
+    H = tanh_c.shape[-1]
+    Ki, Kf, Kg, Ko = (K[..., k * H : (k + 1) * H] for k in range(4))
+    np.multiply(tanh_c, tanh_c, out=Kc)  # h = o * tanh(c)
+    np.subtract(1.0, Kc, out=Kc)
+    Kc *= Og
+    np.subtract(1.0, Ig, out=Ki)  # c = ... + i * g, di/da_i = i (1 - i)
+    Ki *= Ig
+    Ki *= Gg
+    np.subtract(1.0, Fg, out=Kf)  # c = f * c_prev + ...
+    Kf *= Fg
+    Kf[0] *= trace.c0
+    Kf[1:] *= trace.c[:-1]
+    np.multiply(Gg, Gg, out=Kg)  # dg/da_g = 1 - g^2
+    np.subtract(1.0, Kg, out=Kg)
+    Kg *= Ig
+    np.subtract(1.0, Og, out=Ko)  # h = o * tanh(c)
+    Ko *= Og
+    Ko *= tanh_c
 
 
 def backward(
@@ -115,15 +137,16 @@ def backward(
     h0 = trace.h0
     H = h0.shape[-1]
     batch = h0.shape[:-1]
-    Kc, K, F = local_derivatives(trace)
+    F = trace.gates["f"]  # (T, ..., H)
     # A step's work in three elementwise calls, on a buffer E = [dc, dc, dc, dh] (4H):
     #   [dc_{t+1}, dh_t] * [f_{t+1}, Kc_t] then a sum gives dc_t, written to all three dc
     #   slots at once; E * K_t then gives dZ_t for i, f, g (from dc) and o (from dh).
-    FK = np.empty(K.shape[:-1] + (2 * H,), dtype=K.dtype)  # (T, ..., 2H) [f_{t+1}, Kc_t]
+    FK = np.empty(F.shape[:-1] + (2 * H,), dtype=F.dtype)  # (T, ..., 2H) [f_{t+1}, Kc_t]
     FK[:-1, ..., :H] = F[1:]
     FK[-1, ..., :H] = 0.0  # nothing flows back from beyond the last step
-    FK[..., H:] = Kc
-    dZ = np.empty_like(K)  # (T, ..., 4H) dL/d(pre-activation) of i, f, g, o
+    # K (T, ..., 4H) becomes dZ = dL/d(pre-activation) of i, f, g, o, step by step in place
+    K = np.empty(F.shape[:-1] + (4 * H,), dtype=F.dtype)
+    _coefficients(trace, FK[..., H:], K)
     E = np.zeros(batch + (4 * H,), dtype=K.dtype)  # [dc, dc, dc, dh] of the current step
     dc3 = E[..., : 3 * H].reshape(batch + (3, H))  # the three dc slots
     dh, dc_dh = E[..., 3 * H :], E[..., 2 * H :]
@@ -131,23 +154,24 @@ def backward(
     # both halves broadcast to the three dc slots once, here, not in every step
     fc3 = np.broadcast_to(fc_kh[..., None, :H], batch + (3, H))
     kh3 = np.broadcast_to(fc_kh[..., None, H:], batch + (3, H))
-    W_hh_T = np.ascontiguousarray(W_hh.T)  # (H, 4H)
+    W_hh_T = W_hh if batch else np.ascontiguousarray(W_hh.T)  # (H, 4H) for a vector
     dh_next = np.zeros_like(h0)  # dL/dh_t arriving from step t+1
     dc_outs: Iterable[Array | None] = repeat(None, len(dhs)) if dcs is None else dcs
-    steps = zip(dhs, dc_outs, FK, K, dZ, strict=True)
-    for dh_out, dc_out, fk, k, dz in reversed(list(steps)):
-        np.add(dh_out, dh_next, out=dh)
-        np.multiply(dc_dh, fk, out=fc_kh)
-        np.add(fc3, kh3, out=dc3)  # c_{t+1} = f_{t+1} c_t + ...,  h_t = o tanh(c_t)
+    steps = zip(dhs, dc_outs, FK, K, strict=True)
+    add, multiply, dot = np.add, np.multiply, np.dot  # see forward: `out` positional
+    for dh_out, dc_out, fk, dz in reversed(list(steps)):
+        add(dh_out, dh_next, dh)
+        multiply(dc_dh, fk, fc_kh)
+        add(fc3, kh3, dc3)  # c_{t+1} = f_{t+1} c_t + ...,  h_t = o tanh(c_t)
         if dc_out is not None:
             dc3 += dc_out[..., None, :]
-        np.multiply(E, k, out=dz)  # c = f * c_prev + i * g,  h = o * tanh(c)
+        multiply(dz, E, dz)  # c = f * c_prev + i * g,  h = o * tanh(c)
         if batch:
-            np.dot(dz, W_hh, out=dh_next)  # z = W_hh h_prev + ...
+            dot(dz, W_hh, dh_next)  # z = W_hh h_prev + ...
         else:
-            np.dot(W_hh_T, dz, out=dh_next)  # the same product; this form is faster for a vector
+            dot(W_hh_T, dz, dh_next)  # the same product; this form is faster for a vector
     dc0 = E[..., :H] * F[0]  # c_1 = f_1 * c0 + ...
-    return dZ, dZ, {"h0": dh_next, "c0": dc0}
+    return K, K, {"h0": dh_next, "c0": dc0}
 
 
 def step_jacobians(trace: Trace) -> tuple[Array, Array]:

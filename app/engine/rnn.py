@@ -21,10 +21,15 @@ def forward(params: Params, X: Array, xs: Inputs, h0: Array) -> Trace:
     hs = np.empty_like(A)  # (T, ..., H)
     W_hh_T = np.ascontiguousarray(W_hh.T)  # (H, H)
     h_prev = h0  # (..., H)
+    gh = np.empty_like(h0)  # W_hh h_prev, one buffer for every step
+    # At batch 1 a step is mostly call overhead: ufuncs bound to locals and given `out`
+    # as their last positional argument (ufunc(a, b, out)) cost measurably less.
+    add, tanh, dot = np.add, np.tanh, np.dot
     # zip hands out each step's views more cheaply than indexing [t]
     for a_t, h_t in zip(A, hs, strict=True):
-        a_t += np.dot(h_prev, W_hh_T)
-        h_prev = np.tanh(a_t, out=h_t)
+        dot(h_prev, W_hh_T, gh)
+        add(a_t, gh, a_t)
+        h_prev = tanh(a_t, h_t)
     return Trace("rnn", params, xs, h0, None, hs, None, {"a": A})
 
 
@@ -42,10 +47,12 @@ def backward(trace: Trace, dhs: Array) -> tuple[Array, Array, dict[str, Array]]:
     W_hh = trace.params["weight_hh"]  # (H, H)
     dA = local_derivatives(trace)  # (T, ..., H); overwritten in place with dL/da_t
     dh_next = np.zeros_like(trace.h0)  # dL/dh_t arriving from step t+1
+    dh = np.empty_like(dh_next)
+    add, multiply, dot = np.add, np.multiply, np.dot  # see forward: `out` positional
     for dh_out, da in zip(dhs[::-1], dA[::-1], strict=True):
-        dh = dh_out + dh_next  # forward: h_t = tanh(a_t) ...
-        da *= dh
-        dh_next = np.dot(da, W_hh)  # ... a_t = W_hh h_{t-1} + ...
+        add(dh_out, dh_next, dh)  # forward: h_t = tanh(a_t) ...
+        multiply(da, dh, da)
+        dot(da, W_hh, dh_next)  # ... a_t = W_hh h_{t-1} + ...
     return dA, dA, {"h0": dh_next}
 
 

@@ -93,6 +93,7 @@ class NextChar:
 
     text: str
     seq_len: int = 32  # T, characters per training window
+    alphabet: str | None = None  # the vocabulary, in order; None: the text's own characters
     vocab: tuple[str, ...] = field(init=False)
     ids: IntArray = field(init=False, repr=False, compare=False)  # the text, encoded once
 
@@ -101,7 +102,13 @@ class NextChar:
             raise ValueError("The sequence length must be between 1 and 1000.")
         if len(self.text) < self.seq_len + 1:
             raise ValueError(f"The text needs at least {self.seq_len + 1} characters to train on.")
-        object.__setattr__(self, "vocab", tuple(sorted(set(self.text))))
+        vocab = tuple(self.alphabet) if self.alphabet else tuple(sorted(set(self.text)))
+        if len(set(vocab)) != len(vocab):
+            raise ValueError("The alphabet must not repeat a character.")
+        outside = sorted(set(self.text) - set(vocab))
+        if outside:
+            raise ValueError(f"The text has characters outside the alphabet: {''.join(outside)!r}")
+        object.__setattr__(self, "vocab", vocab)
         object.__setattr__(self, "ids", self.encode(self.text))
 
     @property

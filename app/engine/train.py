@@ -18,7 +18,7 @@ import numpy as np
 from .cells import DTYPES, backward, forward, run
 from .numerics import Array, IntArray, Params, softmax
 from .optim import SGD, Adam, clip_by_global_norm
-from .params import CELLS, check_params, init_params
+from .params import CELLS, INITS, check_params, init_params
 from .tasks import NO_TARGET, NextChar, Task
 
 MAX_STEPS = 20_000  # hard ceiling whatever the config says: a request must end
@@ -42,6 +42,7 @@ class TrainConfig:
     eval_size: int = 256  # held-out sequences for the accuracy in each record
     sample_length: int = 60  # characters sampled per record (next-character task)
     weight_scale: float = 1.0  # multiplies the initial weight_hh
+    init: str = "pytorch"  # "pytorch" (uniform) or "orthogonal" weight_hh, see init_params
     memory_bias: float = 3.0  # added to the LSTM forget / GRU update gate bias at init
     seed: int = 0  # every random draw (init, batches, samples) follows from this
     dtype: str = "float32"  # "float64" for exact parity; float32 trains 2-3x faster
@@ -67,6 +68,8 @@ class TrainConfig:
             raise ValueError("weight_scale must be 0 or a positive number.")
         if not (math.isfinite(self.memory_bias) and abs(self.memory_bias) <= 10):
             raise ValueError("memory_bias must be a number between -10 and 10.")
+        if self.init not in INITS:
+            raise ValueError(f"init must be one of {', '.join(INITS)}.")
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype must be one of {', '.join(DTYPES)}.")
 
@@ -105,7 +108,7 @@ def init_model(config: TrainConfig, task: Task, rng: np.random.Generator) -> Mod
     such gate: that difference is what the lesson is about.
     """
     H = config.hidden_size
-    params = init_params(config.cell, task.input_size, H, rng, config.weight_scale)
+    params = init_params(config.cell, task.input_size, H, rng, config.weight_scale, config.init)
     keep_gate = {"lstm": 1, "gru": 1}.get(config.cell)  # f is row block 1, z is row block 1
     if keep_gate is not None:
         params["bias_ih"][keep_gate * H : (keep_gate + 1) * H] += config.memory_bias
@@ -165,29 +168,63 @@ def accuracy(model: Model, xs: Array | IntArray, targets: IntArray) -> float:
     return float((logits.argmax(axis=1) == targets[mask]).mean())
 
 
-def sample_text(model: Model, task: NextChar, rng: np.random.Generator, length: int) -> str:
-    """Return `length` characters generated one at a time, starting from the text's first.
+def sample_text(
+    model: Model,
+    task: NextChar,
+    rng: np.random.Generator,
+    length: int,
+    temperature: float = 1.0,
+    start: str | None = None,
+) -> str:
+    """Return `length` characters generated after `start` (the text's first character by
+    default); see sample_ids."""
+    start_ids = task.encode(start or task.text[0])
+    return task.decode(sample_ids(model, start_ids, rng, length, temperature))
 
-    Runs in float64 like a trace. The parameters are checked once, not once per
-    character: for a single step, forward's checks cost about as much as the step.
+
+def sample_ids(
+    model: Model,
+    start_ids: IntArray,
+    rng: np.random.Generator,
+    length: int,
+    temperature: float = 1.0,
+) -> list[int]:
+    """Return `length` class ids generated one at a time, each fed back as the next input,
+    after the network has read `start_ids` (at least one); each drawn from
+    softmax(logits / temperature).
+
+    temperature 0 takes the most likely id every time (argmax, no draw); below 1 sharpens
+    the distribution, above 1 flattens it. Runs in float64 like a trace. The parameters are
+    checked once, not once per step: for a single step, forward's checks cost about as
+    much as the step.
     """
+    if not (math.isfinite(temperature) and temperature >= 0):
+        raise ValueError("The temperature must be 0 or a positive number.")
+    if len(start_ids) < 1:
+        raise ValueError("Sampling needs at least one character to start from.")
     params, _, H = check_params(model.cell, model.cell_params())  # float64 copies
     W_ih_T = np.ascontiguousarray(params["weight_ih"].T)  # (V, G*H): row v is W_ih onehot(v)
     b_ih = params["bias_ih"]  # (G*H,)
     W_hy = model.params["weight_hy"].astype(np.float64)  # (V, H)
     b_y = model.params["bias_y"].astype(np.float64)  # (V,)
-    ids = [int(task.encode(task.text[0])[0])]
     h = np.zeros(H)
     c = np.zeros(H) if model.cell == "lstm" else None
+    x = np.asarray(start_ids, dtype=np.int64)  # (n,) the ids not read yet: the start at first
+    out: list[int] = []
     for _ in range(length):
-        x = np.array(ids[-1:])  # (1,) the last character's id
-        X = W_ih_T[x] + b_ih  # (1, G*H) input half W_ih x + b_ih
+        X = W_ih_T[x] + b_ih  # (n, G*H) input half W_ih x + b_ih
         trace = run(model.cell, params, X, x, h, c)
-        h = trace.h[-1]
+        h = trace.h[-1]  # (H,)
         c = None if trace.c is None else trace.c[-1]
-        p = softmax(W_hy @ h + b_y)  # (V,)
-        ids.append(int(rng.choice(len(p), p=p)))
-    return task.decode(ids[1:])
+        logits = W_hy @ h + b_y  # (V,)
+        if temperature == 0:
+            nxt = int(logits.argmax())
+        else:
+            p = softmax(logits / temperature)  # (V,)
+            nxt = int(rng.choice(len(p), p=p))
+        out.append(nxt)
+        x = np.array([nxt])  # (1,)
+    return out
 
 
 class Trainer:

@@ -91,3 +91,21 @@ def test_batched_gradients_are_sums_of_single_ones() -> None:
             np.testing.assert_allclose(grads[name], sum(g[name] for g in singles), atol=1e-12)
         for b in range(3):
             np.testing.assert_allclose(grads["xs"][:, b], singles[b]["xs"], atol=1e-12)
+
+
+@pytest.mark.parametrize("batch", [(), (3,)], ids=["single", "batch3"])
+@pytest.mark.parametrize("cell", CELLS)
+def test_backward_leaves_the_trace_as_it_was(cell: str, batch: tuple[int, ...]) -> None:
+    # backward works in place on buffers of its own; a trace can be stepped back twice
+    params, inputs, outside = setup(cell, batch, seed=5)
+    trace = forward(cell, params, inputs["xs"], inputs["h0"], inputs.get("c0"))
+    arrays = {"h": trace.h, **trace.gates, **trace.cache}
+    if trace.c is not None:
+        arrays["c"] = trace.c
+    before = {name: value.copy() for name, value in arrays.items()}
+    first = backward(trace, outside["dh"])
+    second = backward(trace, outside["dh"])
+    for name, value in arrays.items():
+        np.testing.assert_array_equal(value, before[name], err_msg=name)
+    for name in first:
+        np.testing.assert_array_equal(first[name], second[name], err_msg=name)
