@@ -6,9 +6,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from app.content.errors import LessonFileError, LessonProblem
-from app.content.lesson_md import parse_lesson_md
+from app.content.lesson_md import SPOKEN_ID, ParsedMd, parse_lesson_file
 from app.content.model import Lesson, Section
-from app.content.schema import DilemmasFile, QuizFile
+from app.content.schema import DilemmasFile, Question, QuizFile
 from app.content.yamlsrc import Loc, parse_yaml, read_text, validate
 
 LESSON_FILE = "lesson.md"
@@ -60,9 +60,10 @@ def load_folder(folder: Path) -> Lesson:
     problems: list[LessonProblem] = []
     md_path, quiz_path, dil_path = folder / LESSON_FILE, folder / QUIZ_FILE, folder / DILEMMAS_FILE
     files = [md_path]
-    front = sections = quiz = dilemmas = None
+    parsed: ParsedMd | None = None
+    quiz = dilemmas = None
     try:
-        front, sections = parse_lesson_md(read_text(md_path), md_path)
+        parsed = parse_lesson_file(read_text(md_path), md_path)
     except LessonFileError as exc:
         problems += exc.problems
     if quiz_path.exists():
@@ -77,23 +78,54 @@ def load_folder(folder: Path) -> Lesson:
             dilemmas = _load_yaml_file(dil_path, DilemmasFile, "dilemmas")
         except LessonFileError as exc:
             problems += exc.problems
-    if problems or front is None or sections is None:
+    if parsed is not None:
+        questions, check_problems = order_questions(parsed.sections, quiz, md_path)
+        problems += check_problems
+    if problems or parsed is None:
         raise LessonFileError(problems)
 
-    questions = tuple(quiz.questions) if quiz else ()
+    front = parsed.front
     dilemma_list = tuple(dilemmas.dilemmas) if dilemmas else ()
+    checked = {q for s in parsed.sections for c in s.checks for q in c.questions}
+    in_end_quiz = any(q.id not in checked for q in questions)
     return Lesson(
         slug=front.slug,
         title=front.title,
         summary=front.summary,
         order=front.order,
-        sections=place_activities(sections, bool(questions), bool(dilemma_list)),
+        sections=place_activities(parsed.sections, in_end_quiz, bool(dilemma_list)),
         questions=questions,
         dilemmas=dilemma_list,
-        narrated=tuple(front.narrated),
+        narrated=((SPOKEN_ID,) if front.spoken else ()) + tuple(front.narrated),
+        invitation=front.invitation,
+        order_line=parsed.order_line,
         source=folder,
         files=tuple(files),
     )
+
+
+def order_questions(
+    sections: list[Section], quiz: QuizFile | None, md_path: Path
+) -> tuple[tuple[Question, ...], list[LessonProblem]]:
+    """Return the questions as a student meets them: those in section checks first, in the
+    lesson's order, then the end quiz's in quiz.yaml's order; and each check's problems (an
+    id not in quiz.yaml, or a question placed twice)."""
+    by_id = {q.id: q for q in quiz.questions} if quiz else {}
+    placed: dict[str, int] = {}
+    problems = []
+    for check in (c for s in sections for c in s.checks):
+        for qid in check.questions:
+            if qid not in by_id:
+                msg = f"check: no question {qid!r} in {QUIZ_FILE}"
+                problems.append(LessonProblem(md_path, check.line, msg))
+            elif qid in placed:
+                msg = f"check: question {qid!r} is already asked (line {placed[qid]}); ask it once"
+                problems.append(LessonProblem(md_path, check.line, msg))
+            else:
+                placed[qid] = check.line
+    first = [by_id[qid] for qid in placed]
+    rest = [q for q in by_id.values() if q.id not in placed]
+    return tuple(first + rest), problems
 
 
 def place_activities(

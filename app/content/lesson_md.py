@@ -6,8 +6,9 @@ its tokens, so they agree with what is rendered.
 
 from __future__ import annotations
 
+import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from markdown_it.token import Token
@@ -16,9 +17,9 @@ from markdown_it.utils import EnvType
 from app.content.diagram import diagram_figure, svg_problems
 from app.content.errors import LessonFileError, LessonProblem
 from app.content.markdown import make_renderer, set_widget_html, widget_name, widget_placeholder
-from app.content.model import Section, SectionKind
-from app.content.schema import DiagramConfig, FrontMatter, StepperConfig
-from app.content.yamlsrc import parse_yaml, read_text, validate
+from app.content.model import CHECK_MARK, Check, Section, SectionKind
+from app.content.schema import CheckConfig, DiagramConfig, FrontMatter, StepperConfig
+from app.content.yamlsrc import Loc, parse_yaml, read_text, validate
 
 # A section heading's inline text, with an optional `{#id}` at its end.
 _TITLE_ID = re.compile(r"(?P<title>.+?)(?:\s+\{#(?P<id>[a-z0-9][a-z0-9_-]*)\})?", re.S)
@@ -85,8 +86,21 @@ def split_sections(tokens: list[Token], first_line: int) -> list[RawSection]:
     return sections
 
 
+@dataclass(frozen=True)
+class ParsedMd:
+    front: FrontMatter
+    sections: list[Section]
+    order_line: int | None  # where `order:` is written, or None when it is left out
+
+
 def parse_lesson_md(text: str, path: Path) -> tuple[FrontMatter, list[Section]]:
     """Return the front matter and rendered sections; all problems found are raised together."""
+    parsed = parse_lesson_file(text, path)
+    return parsed.front, parsed.sections
+
+
+def parse_lesson_file(text: str, path: Path) -> ParsedMd:
+    """Return the front matter, the rendered sections and where the lesson's `order` is set."""
     fm_text, body, body_line = split_front_matter(text, path)
     data, lines = parse_yaml(fm_text, path, first_line=2)
     if not isinstance(data, dict):
@@ -105,25 +119,68 @@ def parse_lesson_md(text: str, path: Path) -> tuple[FrontMatter, list[Section]]:
             problems.append(LessonProblem(path, raw.line, msg))
             continue
         seen[raw.id] = raw.line
-        _place_widgets(raw, body_line, path, problems)
+        checks = _place_widgets(raw, body_line, path, problems)
         html = md.renderer.render(raw.tokens, md.options, env)
         kind = _KINDS.get(raw.id, "content")
         text = plain_text(raw.tokens)
-        sections.append(Section(raw.id, raw.title, html, raw.line, kind, text))
+        sections.append(Section(raw.id, raw.title, html, raw.line, kind, text, tuple(checks)))
+    sections = _attach_spoken_forms(sections, front.say, lines, path, problems)
+    if front.spoken:
+        if SPOKEN_ID in seen:
+            msg = f"section id {SPOKEN_ID!r} is kept for the spoken summary: rename the section"
+            problems.append(LessonProblem(path, seen[SPOKEN_ID], msg))
+        sections.insert(0, spoken_section(front.spoken, lines.get(("spoken",), 2)))
     for i, sid in enumerate(front.narrated):
         if sid not in seen:
             line = lines.get(("narrated", i), 2)
             problems.append(LessonProblem(path, line, f"narrated: no section with id {sid!r}"))
     if problems:
         raise LessonFileError(problems)
-    return front, sections
+    return ParsedMd(front, sections, lines.get(("order",)))
+
+
+SPOKEN_ID = "in-brief"
+
+
+def spoken_section(spoken: str, line: int) -> Section:
+    """Return the front matter's spoken summary as the lesson's first section (Listen reads it
+    first); a blank line in it starts a new paragraph."""
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n", spoken) if p.strip()]
+    body = "".join(f"<p>{html.escape(p, quote=False)}</p>\n" for p in paragraphs)
+    return Section(SPOKEN_ID, "In brief", body, line, "content", "\n\n".join(paragraphs))
+
+
+def _attach_spoken_forms(
+    sections: list[Section],
+    say: dict[str, str],
+    lines: dict[Loc, int],
+    path: Path,
+    problems: list[LessonProblem],
+) -> list[Section]:
+    """Return the sections with each formula named in the front matter's `say:` carrying its
+    words (`data-say` beside the LaTeX alttext, which Listen would otherwise spell out); a
+    `say:` entry that matches no formula is a problem at its line."""
+    for latex, words in say.items():
+        alt = 'alttext="' + html.escape(" ".join(latex.split()), quote=True) + '"'
+        spoken = f'{alt} data-say="{html.escape(" ".join(words.split()), quote=True)}"'
+        found = [s for s in sections if alt in s.html]
+        if not found:
+            line = lines.get(("say", latex), 2)
+            msg = f"say: no formula ${latex}$ in the lesson (copy it as written between $ signs)"
+            problems.append(LessonProblem(path, line, msg))
+        sections = [
+            replace(s, html=s.html.replace(alt, spoken)) if s in found else s for s in sections
+        ]
+    return sections
 
 
 def _place_widgets(
     raw: RawSection, first_line: int, path: Path, problems: list[LessonProblem]
-) -> None:
-    """Validate each widget or diagram fence's YAML; set the HTML its fence renders as (a
-    widget's placeholder, a diagram's inline SVG figure)."""
+) -> list[Check]:
+    """Validate each widget, diagram or check fence's YAML; set the HTML its fence renders as
+    (a widget's placeholder, a diagram's inline SVG figure, a check's mark); return the
+    section's checks, in order."""
+    checks: list[Check] = []
     counts: dict[str, int] = {}  # per name: a diagram added above a widget keeps its id
     for token in raw.tokens:
         name = widget_name(token)
@@ -137,6 +194,11 @@ def _place_widgets(
                 diagram = validate(DiagramConfig, data or {}, lines, path, first_line=first)
                 set_widget_html(token, _diagram(diagram, path, fence_line=first - 1))
                 continue
+            if name == "check":
+                check = validate(CheckConfig, data or {}, lines, path, first_line=first)
+                checks.append(Check(tuple(check.questions), first - 1))
+                set_widget_html(token, CHECK_MARK)
+                continue
             config = validate(StepperConfig, data or {}, lines, path, first_line=first)
         except LessonFileError as exc:
             problems.extend(exc.problems)
@@ -144,6 +206,7 @@ def _place_widgets(
             continue
         widget_id = f"{raw.id}-{name}-{count}"
         set_widget_html(token, widget_placeholder(name, config.model_dump(), widget_id))
+    return checks
 
 
 def _diagram(config: DiagramConfig, path: Path, fence_line: int) -> str:

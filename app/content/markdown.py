@@ -13,6 +13,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.dollarmath import dollarmath_plugin
 
 # MathML Core elements and the presentational attributes latex2mathml emits. Anything else
@@ -44,8 +45,8 @@ _SAFE_SCHEMES = {"http", "https", "mailto"}
 
 # A fence whose info string is one of these names is rendered by the loader (lesson_md.py),
 # which validates its YAML body first: a widget becomes a placeholder element that the front
-# end fills in, a diagram becomes an inline SVG figure.
-WIDGETS = frozenset({"rnn-stepper", "diagram"})
+# end fills in, a diagram becomes an inline SVG figure, a check marks where its questions go.
+WIDGETS = frozenset({"rnn-stepper", "diagram", "check"})
 
 
 def latex_to_mathml(latex: str, *, display: bool) -> str:
@@ -83,13 +84,26 @@ def set_widget_html(token: Token, html: str) -> None:
     token.meta["widget_html"] = html
 
 
+def focusable(html_block: str) -> str:
+    """Return `html_block` with its first tag made reachable by keyboard (tabindex 0).
+
+    Tables, code and display math scroll sideways on a phone; a scrolling region that the
+    keyboard cannot reach cannot be read by keyboard (WCAG 2.1.1, axe's
+    scrollable-region-focusable)."""
+    head, sep, rest = html_block.partition(">")
+    return f'{head} tabindex="0"{sep}{rest}' if sep else html_block
+
+
 def make_renderer() -> MarkdownIt:
-    """Return a markdown-it instance; widget fences render as set by `set_widget_html`."""
+    """Return a markdown-it instance; widget fences render as set by `set_widget_html`;
+    tables, code blocks and display math are keyboard-reachable scrolling regions."""
     md = MarkdownIt("commonmark", {"html": False, "typographer": True})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(dollarmath_plugin, allow_space=True, allow_digits=False, renderer=_math_renderer)
     md.validateLink = _validate_link  # type: ignore[method-assign]
-    default_fence = md.renderer.rules["fence"]  # type: ignore[attr-defined]
+    rules = md.renderer.rules  # type: ignore[attr-defined]
+    default_fence, default_code = rules["fence"], rules["code_block"]
+    default_math = rules["math_block"]
 
     def fence(
         renderer: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
@@ -97,9 +111,40 @@ def make_renderer() -> MarkdownIt:
         token = tokens[idx]
         if "widget_html" in token.meta:
             return str(token.meta["widget_html"])
-        return str(default_fence(tokens, idx, options, env))
+        return focusable(str(default_fence(tokens, idx, options, env)))
 
+    def code_block(
+        renderer: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return focusable(str(default_code(tokens, idx, options, env)))
+
+    def math_block(
+        renderer: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        return focusable(str(default_math(tokens, idx, options, env)))
+
+    def table_open(
+        renderer: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        tokens[idx].attrSet("tabindex", "0")
+        return str(md.renderer.renderToken(tokens, idx, options, env))  # type: ignore[attr-defined]
+
+    def optional(
+        renderer: object, tokens: Sequence[Token], idx: int, options: OptionsDict, env: EnvType
+    ) -> str:
+        if tokens[idx].nesting != 1:
+            return "</aside>\n"
+        return (
+            '<aside class="optional" aria-label="Optional">\n'
+            '<p class="optional-label">Optional: go deeper, or skip ahead.</p>\n'
+        )
+
+    # `::: optional` ... `:::` marks material a student may skip (the page labels it).
+    container_plugin(md, "optional", render=optional)
     md.add_render_rule("fence", fence)
+    md.add_render_rule("code_block", code_block)
+    md.add_render_rule("math_block", math_block)
+    md.add_render_rule("table_open", table_open)
     return md
 
 

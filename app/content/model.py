@@ -10,6 +10,18 @@ from app.content.schema import Dilemma, Question
 
 SectionKind = Literal["content", "quiz", "dilemmas"]
 
+# Where a section check (a `check` fence) sits in a section's HTML; the page puts the
+# check's questions there. Only the loader writes it, as the fence's whole output.
+CHECK_MARK = "<!--parade-check-->"
+
+
+@dataclass(frozen=True)
+class Check:
+    """A short check placed after a passage: quiz questions shown at that place."""
+
+    questions: tuple[str, ...]  # question ids from quiz.yaml, in the order shown
+    line: int  # line of the fence in lesson.md
+
 
 @dataclass(frozen=True)
 class Section:
@@ -19,6 +31,7 @@ class Section:
     line: int  # line of the heading in its file
     kind: SectionKind = "content"
     text: str = ""  # plain text, for Listen and search
+    checks: tuple[Check, ...] = ()  # in the order their marks appear in `html`
 
     @property
     def empty(self) -> bool:
@@ -35,8 +48,15 @@ class Lesson:
     questions: tuple[Question, ...] = ()
     dilemmas: tuple[Dilemma, ...] = ()
     narrated: tuple[str, ...] = ()
+    invitation: str = ""  # a call to action under the title (a seed's LESSON line)
+    order_line: int | None = None  # line of `order:` in lesson.md; None when not written
     source: Path = Path()
     files: tuple[Path, ...] = field(default=())  # every file it was built from
+
+    @property
+    def checked(self) -> frozenset[str]:
+        """Return the ids of the questions shown in section checks (not in the end quiz)."""
+        return frozenset(q for s in self.sections for c in s.checks for q in c.questions)
 
     def question(self, question_id: str) -> Question | None:
         return next((q for q in self.questions if q.id == question_id), None)

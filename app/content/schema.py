@@ -30,7 +30,23 @@ class FrontMatter(Strict):
     slug: Id
     order: int = 100
     summary: Annotated[str, Field(max_length=500)] = ""
+    invitation: Annotated[str, Field(max_length=200)] = Field(
+        default="", description='A call to action under the title, e.g. "Listen to the answer".'
+    )
     narrated: list[Id] = Field(default_factory=list, description="Section ids that Listen reads.")
+    spoken: Annotated[str, Field(max_length=12000)] = Field(
+        default="",
+        description="A summary of the lesson written for the ear: shown first, and read first "
+        "by Listen. Plain sentences; a blank line starts a new paragraph.",
+    )
+    say: dict[
+        Annotated[str, Field(min_length=1, max_length=500)],
+        Annotated[str, Field(min_length=1, max_length=500)],
+    ] = Field(
+        default_factory=dict,
+        description="How Listen says a formula: its LaTeX, as written between $ signs, "
+        "to the words (else Listen reads the LaTeX out symbol by symbol).",
+    )
 
 
 # --- quiz -------------------------------------------------------------------------------------
@@ -243,6 +259,12 @@ class StepperConfig(Strict):
     locked: list[Control] = Field(default_factory=list)
     hidden: list[Control] = Field(default_factory=list)
     caption: Annotated[str, Field(max_length=500)] = ""
+
+
+class CheckConfig(Strict):
+    """The YAML body of a `check` fenced block: quiz questions asked at that place."""
+
+    questions: Annotated[list[Id], Field(min_length=1, max_length=10)]
 
 
 class DiagramConfig(Strict):

@@ -57,6 +57,7 @@ class Seed:
     summary: str
     narrated: bool
     sections: list[SeedSection]
+    invitation: str = ""  # the LESSON line(s), e.g. "Listen to the answer"
 
 
 def parse_seed(text: str, path: Path) -> Seed:
@@ -98,7 +99,9 @@ def parse_seed(text: str, path: Path) -> Seed:
     answer = next((s for s in sections if s.id == "answer" and s.paragraphs), None)
     summary = re.split(r"(?<=[.!?])\s", answer.paragraphs[0])[0] if answer else ""
     narrated = any("listen" in line.lower() for line in lesson_lines)
-    return Seed(_title_from(path), summary[:500], narrated, sections)
+    invitation = " ".join(lesson_lines)
+    invitation = invitation[:1].upper() + invitation[1:200]
+    return Seed(_title_from(path), summary[:500], narrated, sections, invitation)
 
 
 def _dedupe_ids(sections: list[SeedSection]) -> None:
@@ -127,6 +130,7 @@ def seed_to_markdown(seed: Seed, slug: str) -> str:
         f"title: {_yaml_str(seed.title)}",
         f"slug: {slug}",
         f"summary: {_yaml_str(seed.summary)}",
+        *([f"invitation: {_yaml_str(seed.invitation)}"] if seed.invitation else []),
         f"narrated: [{', '.join(narrated)}]",
         "---",
         "",
@@ -158,6 +162,7 @@ def load_seed(path: Path) -> Lesson:
         order=front.order,
         sections=tuple(sections),
         narrated=tuple(front.narrated),
+        invitation=front.invitation,
         source=path,
         files=(path,),
     )

@@ -80,6 +80,7 @@ class LessonStore:
             sources = lesson_sources(self.root)
             for gone in set(self._good) - set(sources):
                 del self._good[gone]
+            loaded: dict[Path, Lesson] = {}
             for source in sources:
                 try:
                     lesson = load_source(source)
@@ -87,7 +88,11 @@ class LessonStore:
                 except LessonFileError as exc:
                     problems[source] = exc.problems
                     continue
-                self._good[source] = lesson
+                loaded[source] = lesson
+            for source, problem in self._order_clashes(loaded).items():
+                problems[source] = [problem]
+                del loaded[source]
+            self._good.update(loaded)
             lessons = self._by_slug(problems)
             stale = frozenset(s for s in problems if s in self._good)
             self.snapshot = Snapshot(lessons, problems, stale)
@@ -104,6 +109,38 @@ class LessonStore:
                 "'questions: []' or 'dilemmas: []'), or delete the whole lesson folder"
             )
             raise LessonFileError([LessonProblem(f, 1, msg) for f in gone])
+
+    def _order_clashes(self, loaded: dict[Path, Lesson]) -> dict[Path, LessonProblem]:
+        """Return a problem for each lesson whose written `order` another lesson already has.
+
+        The course is the lessons in order, so two at one place is a mistake. Lessons that
+        kept their place claim it first (an edit that moves a lesson onto another's place is
+        the mistake), then the rest by folder name. A lesson without `order:` (a seed file)
+        takes no place and clashes with none."""
+        current = {**self._good, **loaded}
+
+        def kept_place(source: Path) -> bool:
+            before = self._good.get(source)
+            return before is not None and before.order == loaded[source].order
+
+        claimed = {
+            lesson.order: source
+            for source, lesson in self._good.items()
+            if source not in loaded and lesson.order_line is not None and source in current
+        }
+        clashes: dict[Path, LessonProblem] = {}
+        for source in sorted(loaded, key=lambda s: (not kept_place(s), s)):
+            lesson = loaded[source]
+            if lesson.order_line is None:
+                continue
+            other = claimed.setdefault(lesson.order, source)
+            if other != source:
+                msg = (
+                    f"order: {lesson.order} is already the place of {current[other].title!r} "
+                    f"({other.name}); give each lesson its own order"
+                )
+                clashes[source] = LessonProblem(source / LESSON_FILE, lesson.order_line, msg)
+        return clashes
 
     def _by_slug(self, problems: dict[Path, list[LessonProblem]]) -> dict[str, Lesson]:
         lessons: dict[str, Lesson] = {}

@@ -10,10 +10,17 @@ from typing import Literal
 
 from pydantic import BaseModel
 
-from app.content.model import Lesson, Section
+from app.content.model import CHECK_MARK, Lesson, Section
 from app.dilemmas.responses import DilemmaOut, DilemmaResultOut, dilemma_view
 from app.quiz.results import QuestionStatusOut, QuizSummaryOut
 from app.quiz.views import QuestionOut, question_view
+
+
+class SectionPartOut(BaseModel):
+    """A stretch of a section's HTML, then the questions of the check that follows it."""
+
+    html: str
+    questions: list[int] = []  # places in the lesson's quiz list, from 0
 
 
 class SectionOut(BaseModel):
@@ -21,6 +28,7 @@ class SectionOut(BaseModel):
     title: str
     html: str
     kind: Literal["content", "quiz", "dilemmas"]
+    parts: list[SectionPartOut] = []
 
 
 class LessonSummaryOut(BaseModel):
@@ -33,9 +41,11 @@ class LessonOut(BaseModel):
     slug: str
     title: str
     summary: str
+    invitation: str  # a call to action under the title, or ""
     narrated: list[str]
     sections: list[SectionOut]
-    quiz: list[QuestionOut]
+    quiz: list[QuestionOut]  # every question: section checks' first, then the end quiz's
+    checked: list[str] = []  # ids of the questions asked in section checks, not at the end
     dilemmas: list[DilemmaOut]
 
 
@@ -48,19 +58,32 @@ class LessonStateOut(BaseModel):
     dilemmas: dict[str, DilemmaResultOut]
 
 
-def section_view(s: Section) -> SectionOut:
-    return SectionOut(id=s.id, title=s.title, html=s.html, kind=s.kind)
+def section_view(s: Section, places: dict[str, int] | None = None) -> SectionOut:
+    """Return a section for the page; its HTML is cut where each check's questions go."""
+    places = places or {}
+    pieces = s.html.split(CHECK_MARK)
+    parts = [
+        SectionPartOut(
+            html=piece,
+            questions=[places[q] for q in s.checks[i].questions] if i < len(s.checks) else [],
+        )
+        for i, piece in enumerate(pieces)
+    ]
+    return SectionOut(id=s.id, title=s.title, html=s.html, kind=s.kind, parts=parts)
 
 
 def lesson_view(lesson: Lesson, variant_key: str) -> LessonOut:
     """Return the whole student view of a lesson, with this student's own numbers."""
+    places = {q.id: i for i, q in enumerate(lesson.questions)}
     return LessonOut(
         slug=lesson.slug,
         title=lesson.title,
         summary=lesson.summary,
+        invitation=lesson.invitation,
         narrated=list(lesson.narrated),
-        sections=[section_view(s) for s in lesson.sections],
+        sections=[section_view(s, places) for s in lesson.sections],
         quiz=[question_view(q, variant_key) for q in lesson.questions],
+        checked=sorted(lesson.checked),
         dilemmas=[dilemma_view(d) for d in lesson.dilemmas],
     )
 

@@ -55,7 +55,7 @@ def test_hashes_inside_a_fence_stay_code_until_it_closes(closing: str) -> None:
     body = f"## A {{#a}}\n\n```\n## not a heading\n{closing}\n\n## B {{#b}}\n"
     first, second = sections(body)
     assert (first.id, second.id, second.line) == ("a", "b", 11)
-    assert first.html.count("<pre>") == 1 and "## not a heading" in text_of(first)
+    assert first.html.count("<pre ") == 1 and "## not a heading" in text_of(first)
 
 
 def test_an_unclosed_fence_runs_to_the_end() -> None:
@@ -158,3 +158,42 @@ def test_plain_text_keeps_prose_and_drops_code_math_and_markup() -> None:
         "one\n\ntwo_words\n\n"
         "Escaped *stars* and $5, a parade & done."
     )
+
+
+SAY_LESSON = """\
+---
+title: T
+slug: t
+say:
+  'h_t = \\tanh(a_t)': h t is the tanh of a t
+  'W_{hh}': the recurrent weights
+---
+## A {#a}
+
+The update
+
+$$ h_t  =  \\tanh(a_t) $$
+
+and the weights $W_{hh}$, again $W_{hh}$, and $x_t$.
+"""
+
+
+def test_say_gives_a_formula_the_authors_words() -> None:
+    _, sections = parse_lesson_md(SAY_LESSON, PATH)
+    maths = BeautifulSoup(sections[0].html, "html.parser").find_all("math")
+    said = [(m["alttext"], m.get("data-say")) for m in maths]
+    assert said == [
+        ("h_t = \\tanh(a_t)", "h t is the tanh of a t"),  # spacing in the text does not matter
+        ("W_{hh}", "the recurrent weights"),
+        ("W_{hh}", "the recurrent weights"),  # every occurrence
+        ("x_t", None),  # no say: Listen spells the LaTeX out
+    ]
+
+
+def test_a_say_that_matches_no_formula_is_a_problem_at_its_line() -> None:
+    text = SAY_LESSON.replace("'W_{hh}': the recurrent weights", "'W_{xx}': a typo")
+    with pytest.raises(LessonFileError) as caught:
+        parse_lesson_md(text, PATH)
+    (problem,) = caught.value.problems
+    assert problem.line == 6
+    assert "say: no formula $W_{xx}$ in the lesson" in problem.message

@@ -93,3 +93,17 @@ def test_widget_fallback_keeps_its_caption_escaped() -> None:
     assert div.find("b") is None
     assert div.find(class_="widget-caption").get_text() == "Watch <b>h_t</b> change"
     assert "network stepper needs JavaScript" in div.find(class_="widget-fallback").get_text()
+
+
+def test_scrolling_blocks_are_reachable_by_keyboard() -> None:
+    """Tables, code and display math scroll sideways on a phone: each takes keyboard focus."""
+    from bs4 import BeautifulSoup
+
+    from app.content.markdown import make_renderer
+
+    source = "$$\nx = 1\n$$\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n```\ncode\n```\n\n    indented\n"
+    soup = BeautifulSoup(make_renderer().render(source), "html.parser")
+    blocks = [soup.select_one("div.math.block"), soup.table, *soup.find_all("pre")]
+    assert len(blocks) == 4
+    assert [b is not None and b.get("tabindex") for b in blocks] == ["0"] * 4
+    assert soup.find("math") is not None and soup.find("math").get("tabindex") is None

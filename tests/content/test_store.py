@@ -21,7 +21,7 @@ def test_store_serves_folders_and_seed_files(lessons_dir: Path) -> None:
 
 def test_ordered_by_order_then_title(tmp_path: Path, make_lesson: MakeLesson) -> None:
     root = tmp_path / "lessons"
-    for name, order in (("b", 2), ("a", 1), ("c", 2)):
+    for name, order in (("b", 2), ("a", 1), ("c", 3)):
         md = f"---\ntitle: {name.upper()}\nslug: {name}\norder: {order}\n---\n## X\n"
         make_lesson(root=root, name=name, lesson_md=md, quiz=None, dilemmas=None)
     assert [lesson.slug for lesson in LessonStore(root).reload().ordered()] == ["a", "b", "c"]
@@ -97,8 +97,9 @@ def test_a_new_broken_lesson_is_reported_and_not_served(
 
 def test_duplicate_slugs_are_reported(tmp_path: Path, make_lesson: MakeLesson) -> None:
     root = tmp_path / "lessons"
-    make_lesson(root=root, name="one")
-    make_lesson(root=root, name="two")
+    one = make_lesson(root=root, name="one")
+    other_place = (one / "lesson.md").read_text().replace("order: 5", "order: 6")  # own place
+    make_lesson(root=root, name="two", lesson_md=other_place)
     snapshot = LessonStore(root).reload()
     assert snapshot.lessons["mini"].source == root / "one"
     problems = snapshot.all_problems()

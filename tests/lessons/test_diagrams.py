@@ -17,9 +17,11 @@ LESSONS = PROJECT_ROOT / "lessons"
 SVGS = sorted(LESSONS.glob("*/**/*.svg"))
 
 
-def test_the_rnn_lesson_has_its_diagrams() -> None:
+def test_the_course_lessons_have_their_diagrams() -> None:
     names = {p.name for p in SVGS if p.is_relative_to(LESSONS / "rnn")}
-    assert {"rnn-unrolled.svg", "lstm-cell.svg", "gru-cell.svg", "sequence-shapes.svg"} <= names
+    assert {"rnn-unrolled.svg", "sequence-shapes.svg"} <= names
+    gated = {p.name for p in SVGS if p.is_relative_to(LESSONS / "rnn-gated")}
+    assert {"lstm-cell.svg", "gru-cell.svg"} <= gated
 
 
 @pytest.mark.parametrize("path", SVGS, ids=lambda p: str(p.relative_to(LESSONS)))
@@ -37,12 +39,15 @@ def test_every_svg_has_a_title_and_a_description(path: Path) -> None:
     assert all(i.startswith(f"{path.stem}-") for i in ids), ids
 
 
-def test_the_lesson_page_inlines_each_diagram_once_with_unique_ids(client: TestClient) -> None:
-    page = client.get("/lessons/rnn")
+@pytest.mark.parametrize(("slug", "count"), [("rnn", 2), ("rnn-gated", 2)])
+def test_the_lesson_page_inlines_each_diagram_once_with_unique_ids(
+    client: TestClient, slug: str, count: int
+) -> None:
+    page = client.get(f"/lessons/{slug}")
     assert page.status_code == 200
     soup = BeautifulSoup(page.text, "html.parser")
     figures = soup.select("figure.diagram")
-    assert len(figures) == 4
+    assert len(figures) == count
     for figure in figures:
         svg = figure.find("svg")
         assert svg is not None and svg["role"] == "img"

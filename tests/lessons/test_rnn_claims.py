@@ -15,6 +15,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -28,10 +29,13 @@ from app.content.folder import load_folder
 from app.content.model import Lesson
 from app.content.schema import NumericQuestion
 from app.engine import backward, forward, init_params
+from app.engine.numerics import log_softmax, softmax
 from app.engine.tasks import RememberFirst
 from app.engine.train import Model, TrainConfig, init_model, train_steps
 from app.main import create_app
 
+# The course's lessons: the claims and keys they hold are checked together, wherever they sit.
+COURSE = ("rnn", "rnn-training", "rnn-gated", "rnn-generation")
 LESSON_DIR = PROJECT_ROOT / "lessons" / "rnn"
 JS = PROJECT_ROOT / "static" / "js" / "stepper"
 BASIC = "how-it-works-rnn-stepper-1"
@@ -52,7 +56,21 @@ ORDINALS = {
 
 @pytest.fixture(scope="module")
 def lesson() -> Lesson:
-    return load_folder(LESSON_DIR)
+    """Every lesson of the course as one: all sections and all questions, in course order."""
+    course = [load_folder(LESSON_DIR.parent / slug) for slug in COURSE]
+    return replace(
+        course[0],
+        sections=tuple(s for lesson in course for s in lesson.sections),
+        questions=tuple(q for lesson in course for q in lesson.questions),
+    )
+
+
+def slug_of(qid: str) -> str:
+    """Return the slug of the course lesson that asks question `qid`."""
+    for slug in COURSE:
+        if load_folder(LESSON_DIR.parent / slug).question(qid) is not None:
+            return slug
+    raise AssertionError(f"no question {qid!r} in the course")
 
 
 @pytest.fixture(scope="module")
@@ -289,17 +307,19 @@ def train_from_zero_bias(length: int, seed: int, steps: int = 800) -> tuple[floa
 FORGET_CLAIMS = (
     "Train an LSTM with 8 units and a forget bias of 0 for 800 Adam steps",
     "with 10 floats, training opens the forget gate (its bias rises to between +1.1 and +1.7) "
-    "and solves the task in 4 of 6 seeds",
+    "and solves the task in 4 or 5 of 6 seeds",
     "with 20 floats, accuracy stays at chance in all 6 seeds, and the forget bias falls, to "
     "between −0.3 and −0.6",
 )
 
 
 def test_a_short_parade_opens_the_forget_gate(lesson: Lesson) -> None:
-    text = text_of(lesson, "variants")
+    text = text_of(lesson, "lstm")
     assert all(c in text for c in FORGET_CLAIMS), "the lesson's claim changed: update this test"
-    acc, before, after = train_from_zero_bias(10, seed=0)  # measured 1.00, -0.05 -> +1.37
-    assert acc >= 0.95 and abs(before) < 0.2 and round(after, 1) in (1.2, 1.3, 1.4)
+    # Measured 1.00, -0.05 -> +1.37 on one processor and +1.50 on another (float32 training
+    # amplifies the last bits BLAS kernels differ in): the lesson's band, not one value.
+    acc, before, after = train_from_zero_bias(10, seed=0)
+    assert acc >= 0.95 and abs(before) < 0.2 and 1.1 <= after <= 1.7
 
 
 def test_a_long_parade_sends_no_signal_to_the_forget_gate() -> None:
@@ -311,10 +331,11 @@ def test_a_long_parade_sends_no_signal_to_the_forget_gate() -> None:
 @pytest.mark.slow
 def test_forget_gate_claims_over_six_seeds() -> None:
     # Trained as the Train view trains (float32). Measured: L=10 solved by seeds 0, 3, 4, 5
-    # (bias +1.40, +1.66, +1.13, +1.32); L=20 at chance for all, bias -0.32 .. -0.57.
+    # (bias +1.40, +1.66, +1.13, +1.32) on one processor, by 5 seeds (+1.14 .. +1.50) on
+    # another; L=20 at chance for all, bias -0.32 .. -0.57.
     short = [train_from_zero_bias(10, seed) for seed in range(6)]
     opened = [after for acc, _, after in short if acc >= 0.95]
-    assert len(opened) == 4 and all(1.05 <= b <= 1.75 for b in opened)
+    assert len(opened) in (4, 5) and all(1.05 <= b <= 1.75 for b in opened)
     for acc, before, after in (train_from_zero_bias(20, seed) for seed in range(6)):
         assert acc <= 0.35 and after < before and -0.65 <= after <= -0.25
 
@@ -390,7 +411,32 @@ def recomputed() -> dict[str, tuple[float, dict[float, float]]]:
         "gradient-bound": (bound[10], {0.001953125: bound[9], 0.5: effect_of_h0(1)}),
         "forget-gate-099": (float(keep.c[-1, 0]), {0.99: float(keep.c[0, 0]),
                                                    0.01: 1 - float(keep.c[0, 0])}),
+        "temperature-prob": (first_token(LOGITS / 0.5), {0.665: first_token(LOGITS),
+                                                          0.506: first_token(LOGITS * 0.5)}),
+        "perplexity": (math.exp(TRUE_CE), {4: float(np.mean(1 / TRUE_P)), 1.213: TRUE_CE,
+                                           1.75: TRUE_CE / math.log(2)}),
     }  # fmt: skip
+
+
+# Lesson 4: scores (2, 1, 0) read at a temperature, and four true tokens' probabilities.
+LOGITS = np.array([2.0, 1.0, 0.0])
+TRUE_P = np.array([0.5, 0.25, 0.5, 0.125])
+# mean cross-entropy of the true tokens, through the engine's own log_softmax of log-probabilities
+TRUE_CE = float(-np.mean([log_softmax(np.log(np.array([p, 1 - p])))[0] for p in TRUE_P]))
+
+
+def first_token(logits: Any) -> float:
+    """Return the probability the engine's softmax gives the first of `logits`."""
+    return float(softmax(logits)[0])
+
+
+@pytest.mark.parametrize(("temperature", "row"), [(0.5, (0.867, 0.117, 0.016)),
+                                                  (1.0, (0.665, 0.245, 0.090)),
+                                                  (2.0, (0.506, 0.307, 0.186))])  # fmt: skip
+def test_temperature_table_is_what_the_engine_computes(
+    temperature: float, row: tuple[float, ...]
+) -> None:
+    assert np.allclose(softmax(LOGITS / temperature), row, atol=0.0006)
 
 
 @pytest.mark.parametrize("qid", sorted(recomputed()))
@@ -416,7 +462,9 @@ def attempt(client: TestClient, qid: str, answer: object) -> dict[str, Any]:
     """Return the grade of `answer` as a first try: each call answers as a new guest."""
     client.cookies.delete("parade_guest")
     r = client.post(
-        f"/api/lessons/rnn/quiz/{qid}/attempts", json={"answer": answer}, headers=csrf(client)
+        f"/api/lessons/{slug_of(qid)}/quiz/{qid}/attempts",
+        json={"answer": answer},
+        headers=csrf(client),
     )
     assert r.status_code == 200, r.text
     body: dict[str, Any] = r.json()
