@@ -10,3 +10,16 @@ class InvalidResponse(DomainError):
     str() says what to do in plain words."""
 
     status = 422
+
+
+class AlreadyRevised(DomainError):
+    """A response past the one revision allowed (or racing another post for the same
+    round); nothing is stored."""
+
+    status = 409
+
+
+class ResponseNotFound(DomainError):
+    """No stored response with this id (moderation)."""
+
+    status = 404

@@ -117,9 +117,10 @@ def submit_attempt(
     lesson_slug: str,
     question: Question,
     raw_answer: object,
+    confidence: int | None = None,
 ) -> AttemptOut:
-    """Grade and store one try of a student or a guest; raise MalformedAnswer (no try used)
-    or OutOfAttempts.
+    """Grade and store one try of a student or a guest, with how sure they said they were
+    (1-5, optional); raise MalformedAnswer (no try used) or OutOfAttempts.
 
     Two racing submissions cannot both take the same try: (user, question, version, number)
     is unique, and the loser retries with the next number (or finds no tries left)."""
@@ -144,6 +145,7 @@ def submit_attempt(
                 answer=answer,
                 score=result.score,
                 correct=g.correct,
+                confidence=confidence,
                 created_at=utcnow(),
             )
         )

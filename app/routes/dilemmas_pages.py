@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 from app.dilemmas.responses import dilemma_view, respond
 from app.web.deps import (
     DilemmaDep,
+    DilemmaResponseCounted,
     FormDep,
     LessonDep,
     OptionalUser,
@@ -29,6 +30,7 @@ def dilemma_form(
     dilemma: DilemmaDep,
     form: FormDep,
     user: OptionalUser,
+    counted: DilemmaResponseCounted,
     session: SessionDep,
     templates: TemplatesDep,
 ) -> HTMLResponse:
@@ -39,6 +41,7 @@ def dilemma_form(
         dilemma=dilemma,
         choice=next(iter(form.get("choice", [])), ""),
         reason=next(iter(form.get("reason", [])), ""),
+        confidence=next(iter(form.get("confidence", [])), None),
     )
     page = DilemmaPage(
         lesson_slug=lesson.slug,

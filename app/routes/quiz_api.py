@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictInt
 
 from app.plaintext import PlainText
 from app.quiz.attempts import submit_attempt
+from app.quiz.confidence import CalibrationLevelOut, calibration
 from app.quiz.progress import progress, quiz_record
 from app.quiz.results import AttemptOut, LessonProgressOut, QuestionProgressOut
 from app.quiz.variants import variant_key
@@ -20,11 +21,13 @@ from app.web.deps import (
     LessonsDep,
     OptionalUser,
     QuestionDep,
+    QuizAnswerCounted,
     ReaderDep,
     SessionDep,
     SettingsDep,
     remember_guest,
 )
+from app.web.responses import NOT_LOGGED_IN, refusals
 
 router = APIRouter(prefix="/api", tags=["quiz"])
 
@@ -36,6 +39,12 @@ AnswerValue = Scalar | Annotated[list[Scalar], Field(max_length=64)]
 class AttemptIn(BaseModel):
     answer: AnswerValue | None = Field(
         description="Shape depends on the question type; see app/quiz/grading.py."
+    )
+    confidence: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=5,
+        description="How sure the student is, 1 (guessing) to 5 (certain); optional.",
     )
 
 
@@ -49,6 +58,7 @@ class QuizItemOut(BaseModel):
     "/lessons/{slug}/quiz",
     response_model=list[QuizItemOut],
     summary="The quiz as this student sees it: own numbers, tries used so far, last result",
+    responses=refusals({404: "No such lesson"}),
 )
 def get_quiz(
     lesson: LessonDep, user: OptionalUser, reader: ReaderDep, session: SessionDep
@@ -74,12 +84,15 @@ def get_quiz(
     response_model=AttemptOut,
     summary="Answer a question: graded at once; tries are counted for students and guests "
     "(a guest cookie), and the answer and explanation come only once the question is finished",
-    responses={
-        404: {"description": "No such lesson or question"},
-        409: {"description": "No tries left, or already answered right"},
-        422: {"description": "The answer does not fit the question (no try used)"},
-        429: {"description": "Too many guests started from this client"},
-    },
+    responses=refusals(
+        {
+            404: "No such lesson or question",
+            409: "No tries left, or already answered right",
+            422: "The answer does not fit the question (no try used)",
+            429: "Too many guests started from this client, or too many answers "
+            "from this student or guest in the last minute",
+        }
+    ),
 )
 def post_attempt(
     body: AttemptIn,
@@ -88,6 +101,7 @@ def post_attempt(
     lesson: LessonDep,
     question: QuestionDep,
     answerer: AnswererDep,
+    counted: QuizAnswerCounted,
     session: SessionDep,
     settings: SettingsDep,
 ) -> AttemptOut:
@@ -97,6 +111,7 @@ def post_attempt(
         lesson_slug=lesson.slug,
         question=question,
         raw_answer=body.answer,
+        confidence=body.confidence,
     )
     remember_guest(request, response, settings)
     return result
@@ -106,9 +121,19 @@ def post_attempt(
     "/me/progress",
     response_model=list[LessonProgressOut],
     summary="The logged-in student's scores, per lesson",
-    responses={401: {"description": "Not logged in"}},
+    responses=refusals(NOT_LOGGED_IN),
 )
 def my_progress(
     user: CurrentUser, lessons: LessonsDep, session: SessionDep
 ) -> list[LessonProgressOut]:
     return progress(session, user_id=user.id, lessons=lessons.ordered())
+
+
+@router.get(
+    "/me/calibration",
+    response_model=list[CalibrationLevelOut],
+    summary="How often the logged-in student was right at each confidence level they gave",
+    responses=refusals(NOT_LOGGED_IN),
+)
+def my_calibration(user: CurrentUser, session: SessionDep) -> list[CalibrationLevelOut]:
+    return calibration(session, user_id=user.id)

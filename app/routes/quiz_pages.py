@@ -6,7 +6,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
+from app.lessons.course import course_lessons
 from app.quiz.attempts import submit_attempt
+from app.quiz.confidence import calibration, confidence_from_form
 from app.quiz.errors import MalformedAnswer, OutOfAttempts
 from app.quiz.progress import progress, quiz_summary, status_after
 from app.quiz.variants import variant_key
@@ -19,6 +21,7 @@ from app.web.deps import (
     LessonsDep,
     OptionalUser,
     QuestionDep,
+    QuizAnswerCounted,
     SessionDep,
     SettingsDep,
     TemplatesDep,
@@ -39,6 +42,7 @@ def answer_form(
     form: FormDep,
     user: OptionalUser,
     answerer: AnswererDep,
+    counted: QuizAnswerCounted,
     session: SessionDep,
     settings: SettingsDep,
     templates: TemplatesDep,
@@ -53,7 +57,12 @@ def answer_form(
     try:
         raw = answer_from_form(question, form)
         result = submit_attempt(
-            session, answerer=answerer, lesson_slug=lesson.slug, question=question, raw_answer=raw
+            session,
+            answerer=answerer,
+            lesson_slug=lesson.slug,
+            question=question,
+            raw_answer=raw,
+            confidence=confidence_from_form(form),
         )
     except (MalformedAnswer, OutOfAttempts) as exc:
         if wants_fragment(request):
@@ -84,5 +93,11 @@ def progress_page(
     session: SessionDep,
     templates: TemplatesDep,
 ) -> HTMLResponse:
-    page = ProgressPage(lessons=progress(session, user_id=user.id, lessons=lessons.ordered()))
+    course = lessons.ordered()
+    done = progress(session, user_id=user.id, lessons=course)
+    page = ProgressPage(
+        course=course_lessons(course, done),
+        lessons=done,
+        calibration=calibration(session, user_id=user.id),
+    )
     return templates.TemplateResponse(request, "me/progress.html", {"page": page})

@@ -26,7 +26,7 @@ def test_every_kind_has_its_form_partial() -> None:
     partials = PROJECT_ROOT / "templates" / "quiz" / "kinds"
     for name in KINDS:
         text = (partials / f"{name}.html").read_text()
-        assert "{% macro fields(q, slug, filled)" in text, name
+        assert "{% macro fields(q, slug, filled, finished=False)" in text, name
 
 
 def test_no_code_outside_the_kinds_dispatches_on_question_type() -> None:

@@ -51,6 +51,16 @@ class Option:
 
 
 @dataclass(frozen=True)
+class AnswerOption:
+    """One option a student can pick, as item analysis counts it (with the author's key)."""
+
+    id: str
+    text: str
+    correct: bool
+    misconception: str | None = None
+
+
+@dataclass(frozen=True)
 class Given:
     """A named matrix or vector of an engine question (vectors as one column)."""
 
@@ -109,6 +119,25 @@ class QuestionKind(Generic[Q, A]):
     def wrong_answer(self, question: Q, answer: A, grade: Grade) -> tuple[str, list[str]]:
         """Return how the class overview groups this wrong answer, and its misconceptions."""
         return self.describe(question, answer), grade.all_misconceptions
+
+    def answer_options(self, question: Q) -> list[AnswerOption]:
+        """Return the options a student picks from, with the key; none for kinds without."""
+        return []
+
+    def chosen_options(self, question: Q, stored: object) -> list[str]:
+        """Return the ids of the options a stored answer picked, read without grading it.
+        `stored` is the attempt's answer as the database holds it (any JSON, since a row may
+        have been written past every check): anything unexpected picks nothing."""
+        return []
+
+    def misconceptions_shown(self, question: Q, stored: object) -> list[str]:
+        """Return the misconceptions that the wrong options a stored answer picked reveal."""
+        picked = set(self.chosen_options(question, stored))
+        return [
+            o.misconception
+            for o in self.answer_options(question)
+            if o.id in picked and not o.correct and o.misconception
+        ]
 
     @property
     def groups_wrong_answers_per_student(self) -> bool:

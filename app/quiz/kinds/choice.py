@@ -12,13 +12,25 @@ from typing import Any
 
 from app.content.schema import MultipleQuestion, SingleQuestion
 from app.quiz.errors import MalformedAnswer
-from app.quiz.kinds.base import FormValues, Grade, KindView, Option, QuestionKind, read_ids
+from app.quiz.kinds.base import (
+    AnswerOption,
+    FormValues,
+    Grade,
+    KindView,
+    Option,
+    QuestionKind,
+    read_ids,
+)
 
 SOME_WRONG = "Not all of your picks are right: some are wrong, or some right options are missing."
 
 
 def _options(question: SingleQuestion | MultipleQuestion) -> KindView:
     return KindView(options=[Option(o.id, o.text) for o in question.options])
+
+
+def _answer_options(question: SingleQuestion | MultipleQuestion) -> list[AnswerOption]:
+    return [AnswerOption(o.id, o.text, o.correct, o.misconception) for o in question.options]
 
 
 def _texts(question: SingleQuestion | MultipleQuestion, ids: list[str]) -> str:
@@ -54,6 +66,13 @@ class SingleKind(QuestionKind[SingleQuestion, str]):
 
     def describe(self, question: SingleQuestion, answer: str) -> str:
         return _texts(question, [answer])
+
+    def answer_options(self, question: SingleQuestion) -> list[AnswerOption]:
+        return _answer_options(question)
+
+    def chosen_options(self, question: SingleQuestion, stored: object) -> list[str]:
+        known = isinstance(stored, str) and any(o.id == stored for o in question.options)
+        return [stored] if known and isinstance(stored, str) else []
 
 
 class MultipleKind(QuestionKind[MultipleQuestion, list[str]]):
@@ -105,3 +124,12 @@ class MultipleKind(QuestionKind[MultipleQuestion, list[str]]):
 
     def describe(self, question: MultipleQuestion, answer: list[str]) -> str:
         return _texts(question, answer)
+
+    def answer_options(self, question: MultipleQuestion) -> list[AnswerOption]:
+        return _answer_options(question)
+
+    def chosen_options(self, question: MultipleQuestion, stored: object) -> list[str]:
+        if not isinstance(stored, list):
+            return []
+        picked = {i for i in stored if isinstance(i, str)}
+        return [o.id for o in question.options if o.id in picked]

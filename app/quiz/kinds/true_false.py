@@ -6,7 +6,7 @@ from typing import Any
 
 from app.content.schema import TrueFalseQuestion
 from app.quiz.errors import MalformedAnswer
-from app.quiz.kinds.base import Grade, KindView, Option, QuestionKind
+from app.quiz.kinds.base import AnswerOption, Grade, KindView, Option, QuestionKind
 
 
 class TrueFalseKind(QuestionKind[TrueFalseQuestion, bool]):
@@ -41,3 +41,18 @@ class TrueFalseKind(QuestionKind[TrueFalseQuestion, bool]):
 
     def describe(self, question: TrueFalseQuestion, answer: bool) -> str:
         return "True" if answer else "False"
+
+    def answer_options(self, question: TrueFalseQuestion) -> list[AnswerOption]:
+        wrong = question.misconception  # revealed by whichever option is wrong
+        return [
+            AnswerOption("true", "True", question.answer, None if question.answer else wrong),
+            AnswerOption("false", "False", not question.answer, wrong if question.answer else None),
+        ]
+
+    def chosen_options(self, question: TrueFalseQuestion, stored: object) -> list[str]:
+        # Stored in normal form, a JSON boolean; the strings only from rows written by hand.
+        if stored is True or stored == "true":
+            return ["true"]
+        if stored is False or stored == "false":
+            return ["false"]
+        return []
