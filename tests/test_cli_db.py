@@ -71,3 +71,51 @@ def test_user_add_twice_fails(env_database: str) -> None:
     assert runner.invoke(app, ["user", "add", "ada"], input=PASSWORD + "\n").exit_code == 0
     result = runner.invoke(app, ["user", "add", "ada"], input=PASSWORD + "\n")
     assert result.exit_code == 1 and "taken" in result.stderr
+
+
+def _user(url: str, name: str) -> User | None:
+    db = Database.from_url(url)
+    with db.session(write=False) as s:
+        user = s.scalar(select(User).where(User.username == name))
+    db.dispose()
+    return user
+
+
+def test_user_set_role_promotes_and_demotes(env_database: str) -> None:
+    assert runner.invoke(app, ["user", "add", "ada"], input=PASSWORD + "\n").exit_code == 0
+    result = runner.invoke(app, ["user", "set-role", "Ada", "instructor"])
+    assert result.exit_code == 0, result.output
+    assert "ada is now an instructor" in result.stdout
+    assert _user(env_database, "ada").role == "instructor"  # type: ignore[union-attr]
+    assert runner.invoke(app, ["user", "set-role", "ada", "student"]).exit_code == 0
+    assert _user(env_database, "ada").role == "student"  # type: ignore[union-attr]
+
+
+def test_user_commands_refuse_unknown_users_and_roles(env_database: str) -> None:
+    result = runner.invoke(app, ["user", "set-role", "nobody", "instructor"])
+    assert result.exit_code == 2 and "no user called 'nobody'" in result.stderr
+    result = runner.invoke(app, ["user", "reset-password", "nobody"], input=PASSWORD + "\n")
+    assert result.exit_code == 2 and "no user called 'nobody'" in result.stderr
+    assert runner.invoke(app, ["user", "add", "ada"], input=PASSWORD + "\n").exit_code == 0
+    result = runner.invoke(app, ["user", "set-role", "ada", "admin"])
+    assert result.exit_code == 2 and "student" in result.stderr
+
+
+def test_user_reset_password_ends_sessions_and_new_password_works(
+    env_database: str, db_settings: Settings
+) -> None:
+    assert runner.invoke(app, ["user", "add", "ada"], input=PASSWORD + "\n").exit_code == 0
+    with TestClient(create_app(db_settings)) as client:
+        body = {"username": "ada", "password": PASSWORD}
+        assert client.post("/api/auth/login", json=body, headers=csrf(client)).status_code == 200
+        new = "a brand new passphrase"
+        result = runner.invoke(
+            app, ["user", "reset-password", "ada", "--password-stdin"], input=new + "\n"
+        )
+        assert result.exit_code == 0, result.output
+        assert client.get("/api/me").status_code == 401, "the old session ended"
+        assert client.post("/api/auth/login", json=body, headers=csrf(client)).status_code == 401
+        body["password"] = new
+        assert client.post("/api/auth/login", json=body, headers=csrf(client)).status_code == 200
+    result = runner.invoke(app, ["user", "reset-password", "ada"], input="short\n")
+    assert result.exit_code == 1 and "at least 8" in result.stderr

@@ -50,3 +50,34 @@ class GuestLimited(RateLimited):
         "Too many guests answered from your network. Log in or register to go on, or wait a "
         "while and try again."
     )
+
+
+class InvalidPasswordChange(DomainError):
+    """The current password is wrong, or the new one may not be used."""
+
+    status = 422
+
+
+class InvalidResetCode(DomainError):
+    """The username and code do not match a live code; which one is wrong is not said."""
+
+    status = 422
+
+    def __init__(self) -> None:
+        super().__init__(
+            "That username and code do not match a code that is still valid (codes work "
+            "once, for a limited time). Check them, or ask your instructor for a new code."
+        )
+
+
+class UnknownStudent(DomainError):
+    status = 404
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"There is no student called {username!r}.")
+
+
+class ResetLimited(RateLimited):
+    """Too many tries at a reset code for the account or from the client."""
+
+    message = "Too many tries at a reset code. Wait a few minutes and try again."

@@ -92,23 +92,32 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _csrf_signature(nonce: str, secret: str) -> str:
-    mac = hmac.new(secret.encode(), nonce.encode(), hashlib.sha256).digest()[:18]
-    return base64.urlsafe_b64encode(mac).decode()
+def csrf_token_for(binding: str, secret: str) -> str:
+    """Return the CSRF token of `binding` (a login session or a pre-session id): an HMAC
+    under the app's secret key, so only this server can make one, and a token made for one
+    session is worth nothing in another."""
+    mac = hmac.new(secret.encode(), b"csrf\0" + binding.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac[:24]).decode()
 
 
-def new_csrf_token(secret: str) -> str:
-    """Return a CSRF token: a random nonce signed with the app's secret key.
-
-    The signature means a cookie planted by a sibling subdomain is refused, which plain
-    double-submit would accept."""
-    nonce = secrets.token_urlsafe(18)
-    return f"{nonce}.{_csrf_signature(nonce, secret)}"
+DEVICE_MARKS = 5  # accounts a shared computer remembers (a lab machine, a family laptop)
 
 
-def csrf_token_valid(token: str, secret: str) -> bool:
-    """Return True when `token` was made by new_csrf_token with `secret`."""
-    nonce, _, signature = token.partition(".")
-    if not nonce or len(token) > 100:
-        return False
-    return hmac.compare_digest(signature, _csrf_signature(nonce, secret))
+def device_mark(username: str, password_hash: str, secret: str) -> str:
+    """Return the mark of a browser that logged into `username`: `username:MAC`. The MAC
+    covers the password hash, so changing the password voids every mark."""
+    message = f"device\0{username}\0{password_hash}".encode()
+    mac = hmac.new(secret.encode(), message, hashlib.sha256).digest()[:18]
+    return f"{username}:{base64.urlsafe_b64encode(mac).decode()}"
+
+
+def marks_with(cookie: str, mark: str) -> str:
+    """Return the known-device cookie value with `mark` added (newest first, a few kept)."""
+    name = mark.partition(":")[0]
+    kept = [m for m in cookie.split("~") if m and m.partition(":")[0] != name]
+    return "~".join([mark, *kept][:DEVICE_MARKS])
+
+
+def marked(cookie: str, mark: str) -> bool:
+    """Return True when the known-device cookie holds `mark`."""
+    return any(hmac.compare_digest(m.encode(), mark.encode()) for m in cookie.split("~")[:9])

@@ -74,13 +74,28 @@ def create_user(session: Session, *, username: str, password: str, role: Role = 
 
 
 def set_password(session: Session, *, username: str, password: str) -> None:
-    """Replace a user's password and end all their sessions; raise LookupError if unknown."""
-    user = session.scalar(select(User).where(User.username == username.strip().lower()))
+    """Replace a user's password and end all their sessions; raise LookupError if unknown,
+    WeakPassword if the password may not be used."""
+    user = session.scalar(
+        select(User).where(User.username == username.strip().lower(), User.role != GUEST)
+    )
     if user is None:
         raise LookupError(username)
     check_password(password, user.username)
     user.password_hash = hash_password(password)
     session.execute(delete(AuthSession).where(AuthSession.user_id == user.id))
+    session.commit()
+
+
+def set_role(session: Session, *, username: str, role: Role) -> None:
+    """Give a user the role; raise LookupError if there is no such user. Their sessions
+    stay: the role is read afresh on every request."""
+    user = session.scalar(
+        select(User).where(User.username == username.strip().lower(), User.role != GUEST)
+    )
+    if user is None:
+        raise LookupError(username)
+    user.role = role
     session.commit()
 
 

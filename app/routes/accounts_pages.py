@@ -1,4 +1,5 @@
-"""HTML forms for accounts: register, log in, log out (they work without JavaScript)."""
+"""HTML forms for accounts: register, log in, log out, and account care (change password,
+log out everywhere, reset codes); they work without JavaScript."""
 
 from __future__ import annotations
 
@@ -7,13 +8,15 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request, status
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from app.accounts import auth
+from app.accounts import auth, care
 from app.accounts.errors import InvalidRegistration
 from app.accounts.sessions import end_session
 from app.errors import DomainError
 from app.plaintext import PlainText
 from app.web.deps import (
     ClientDep,
+    CurrentUser,
+    Instructor,
     LoginLimitsDep,
     RegistrationLimitsDep,
     SessionDep,
@@ -22,8 +25,15 @@ from app.web.deps import (
     get_optional_user,
 )
 from app.web.errors import headers_of
-from app.web.pages import AuthPage
-from app.web.session import clear_session_cookie, safe_next, session_token, set_session_cookie
+from app.web.pages import AccountPage, AuthPage, IssuedCode, ResetPage
+from app.web.session import (
+    clear_session_cookie,
+    device_cookie,
+    safe_next,
+    session_token,
+    set_device_cookie,
+    set_session_cookie,
+)
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(get_optional_user)])
 
@@ -51,9 +61,10 @@ def _refused(
     return response
 
 
-def _logged_in(request: Request, token: str, days: int, target: str) -> Response:
+def _logged_in(request: Request, done: auth.LoggedIn, days: int, target: str) -> Response:
     response = RedirectResponse(safe_next(target), status_code=status.HTTP_303_SEE_OTHER)
-    set_session_cookie(response, request, token, days)
+    set_session_cookie(response, request, done.token, days)
+    set_device_cookie(response, request, done.devices)
     return response
 
 
@@ -76,18 +87,20 @@ def register(
 ) -> Response:
     page = AuthPage(mode="register", next=safe_next(next), username=username)
     try:
-        _, token = auth.register(
+        done = auth.register(
             session,
             username=username,
             password=password,
             client=client,
             limits=limits,
             days=settings.session_days,
+            secret=settings.secret_key,
+            devices=device_cookie(request),
             replacing=session_token(request),
         )
     except DomainError as exc:
         return _refused(request, templates, page, exc)
-    return _logged_in(request, token, settings.session_days, next)
+    return _logged_in(request, done, settings.session_days, next)
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -109,18 +122,20 @@ def login(
 ) -> Response:
     page = AuthPage(mode="login", next=safe_next(next), username=username)
     try:
-        _, token = auth.login(
+        done = auth.login(
             session,
             username=username,
             password=password,
             client=client,
             limits=limits,
             days=settings.session_days,
+            secret=settings.secret_key,
+            devices=device_cookie(request),
             replacing=session_token(request),
         )
     except DomainError as exc:
         return _refused(request, templates, page, exc)
-    return _logged_in(request, token, settings.session_days, next)
+    return _logged_in(request, done, settings.session_days, next)
 
 
 @router.get("/logout", response_class=HTMLResponse)
@@ -136,3 +151,114 @@ def logout(request: Request, session: SessionDep) -> Response:
     response = RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
     clear_session_cookie(response, request)
     return response
+
+
+# --- account care ------------------------------------------------------------------------------
+
+Code = Annotated[PlainText, Form(max_length=64)]
+
+
+def _account(
+    request: Request, templates: TemplatesDep, page: AccountPage, status_code: int = 200
+) -> HTMLResponse:
+    return templates.TemplateResponse(
+        request, "account/index.html", {"page": page}, status_code=status_code
+    )
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, _: CurrentUser, templates: TemplatesDep) -> HTMLResponse:
+    return _account(request, templates, AccountPage())
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    user: CurrentUser,
+    templates: TemplatesDep,
+    session: SessionDep,
+    client: ClientDep,
+    limits: LoginLimitsDep,
+    current_password: Password,
+    new_password: Password,
+) -> Response:
+    try:
+        care.change_password(
+            session,
+            account=user,
+            current=current_password,
+            new=new_password,
+            keep_token=session_token(request),
+            client=client,
+            limits=limits,
+        )
+    except DomainError as exc:
+        response = _account(request, templates, AccountPage(error=str(exc)), exc.status)
+        response.headers.update(headers_of(exc))
+        return response
+    notice = "Your password is changed. Every other device you were logged in on is logged out."
+    return _account(request, templates, AccountPage(notice=notice))
+
+
+@router.post("/account/logout-everywhere")
+def logout_everywhere(request: Request, user: CurrentUser, session: SessionDep) -> Response:
+    care.end_all_sessions(session, user_id=user.id)
+    response = RedirectResponse("/", status_code=status.HTTP_303_SEE_OTHER)
+    clear_session_cookie(response, request)
+    return response
+
+
+@router.post("/account/reset-code")
+def issue_reset_code(
+    request: Request,
+    _: Instructor,
+    templates: TemplatesDep,
+    session: SessionDep,
+    settings: SettingsDep,
+    username: Username,
+) -> Response:
+    try:
+        code, expires = care.issue_reset_code(
+            session, username=username, hours=settings.reset_code_hours
+        )
+    except DomainError as exc:
+        return _account(request, templates, AccountPage(code_error=str(exc)), exc.status)
+    shown = expires.strftime("%Y-%m-%d %H:%M UTC")
+    issued = IssuedCode(username=username.strip().lower(), code=code, expires=shown)
+    return _account(request, templates, AccountPage(issued=issued))
+
+
+@router.get("/reset", response_class=HTMLResponse)
+def reset_form(request: Request, templates: TemplatesDep) -> HTMLResponse:
+    return templates.TemplateResponse(request, "account/reset.html", {"page": ResetPage()})
+
+
+@router.post("/reset")
+def reset_password(
+    request: Request,
+    templates: TemplatesDep,
+    session: SessionDep,
+    client: ClientDep,
+    limits: LoginLimitsDep,
+    username: Username,
+    code: Code,
+    new_password: Password,
+) -> Response:
+    try:
+        care.reset_password(
+            session,
+            username=username,
+            code=code,
+            new=new_password,
+            client=client,
+            limits=limits,
+        )
+    except DomainError as exc:
+        page = ResetPage(username=username, error=str(exc))
+        response = templates.TemplateResponse(
+            request, "account/reset.html", {"page": page}, status_code=exc.status
+        )
+        response.headers.update(headers_of(exc))
+        return response
+    page = ResetPage(username=username.strip().lower(), done=True)
+    return templates.TemplateResponse(request, "account/reset.html", {"page": page})

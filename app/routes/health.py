@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from app.db.health import round_trip
 from app.web.deps import DatabaseDep
+from app.web.responses import refusals
 
 router = APIRouter(tags=["health"])
 
@@ -24,7 +25,7 @@ def healthz() -> Health:
     "/readyz",
     response_model=Health,
     summary="Readiness: a write to the database, read back",
-    responses={503: {"description": "Storage is failing: nothing can be saved"}},
+    responses=refusals({503: "Storage is failing: nothing can be saved"}),
 )
 def readyz(db: DatabaseDep) -> Health:
     with db.session(write=True) as session:

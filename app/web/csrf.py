@@ -1,15 +1,21 @@
 """CSRF protection for every state-changing request, as ASGI middleware.
 
-Double submit: the `csrftoken` cookie must come back in the `X-CSRFToken` header (fetch) or
-the `csrf_token` form field (HTML forms). Being middleware, it guards every route, including
+The token is bound to the session: an HMAC, under the secret key, of the login session's
+cookie, or for anonymous visitors of a random pre-session id kept in its own HttpOnly
+cookie. A token taken from one browser is refused in another, and logging in or out
+rotates it (the middleware re-binds when a response sets or ends the session cookie, see
+app/web/session.py). It must come back in the `X-CSRFToken` header (fetch) or the
+`csrf_token` form field (HTML forms); pages carry it in their forms, JavaScript reads the
+`csrftoken` cookie or GET /api/auth/csrf. Being middleware, it guards every route, including
 ones added later, and it runs before any handler, so a refused request changes nothing.
 """
 
 from __future__ import annotations
 
 import hmac
+import secrets
 from collections.abc import Callable
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers, MutableHeaders
@@ -17,20 +23,65 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.accounts.passwords import csrf_token_valid, new_csrf_token
+from app.accounts.passwords import csrf_token_for
+from app.errors import DomainError
+from app.web.session import SESSION_CHANGED, SESSION_COOKIE
 
 COOKIE_NAME = "csrftoken"
+PRESESSION_COOKIE = "parade_presession"
 HEADER_NAME = "x-csrftoken"
 FORM_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 MAX_FORM_BYTES = 256 * 1024  # our forms are a few hundred bytes
+MAX_BINDING = 128  # longer cookies are not ours (session tokens are 43 characters)
+YEAR = 31_536_000
+REFUSED = "This form has expired or came from another site. Go back, reload the page and try again."
 
 Reject = Callable[[Request, int, str], Response]
 
 
 def csrf_token(request: Request) -> str:
-    """Return the CSRF token for this request (the cookie's, or the one being issued)."""
+    """Return the CSRF token for this request (bound to its session or pre-session)."""
     return str(request.scope.get("state", {}).get("csrf_token", ""))
+
+
+class CSRFRefused(DomainError):
+    """A state-changing request on an exempt path came without the page's token."""
+
+    status = 403
+
+    def __init__(self) -> None:
+        super().__init__(REFUSED)
+
+
+def require_csrf(request: Request) -> None:
+    """Raise CSRFRefused unless the request carries this session's token (X-CSRFToken).
+
+    For a route under an exempt prefix (the engine API) that changes state only for some
+    inputs, such as a training run that keeps its network."""
+    state = request.scope.get("state", {})
+    submitted = request.headers.get(HEADER_NAME)
+    if not (state.get("csrf_bound") and submitted and _same(submitted, csrf_token(request))):
+        raise CSRFRefused
+
+
+def _binding(cookies: dict[str, str]) -> str | None:
+    """Return what the token is bound to: the login session if any, else the pre-session."""
+    session = cookies.get(SESSION_COOKIE, "")
+    if 0 < len(session) <= MAX_BINDING:
+        return "session:" + session
+    presession = cookies.get(PRESESSION_COOKIE, "")
+    if 0 < len(presession) <= MAX_BINDING:
+        return "presession:" + presession
+    return None
+
+
+def _cookies(headers: Headers) -> dict[str, str]:
+    try:
+        jar = SimpleCookie(headers.get("cookie", ""))
+    except CookieError:
+        return {}
+    return {name: morsel.value for name, morsel in jar.items()}
 
 
 class CSRFMiddleware:
@@ -49,10 +100,16 @@ class CSRFMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        cookie = SimpleCookie(headers.get("cookie", "")).get(COOKIE_NAME)
-        known = cookie.value if cookie and csrf_token_valid(cookie.value, self.secret) else None
-        token = known or new_csrf_token(self.secret)
-        scope.setdefault("state", {})["csrf_token"] = token
+        cookies = _cookies(headers)
+        binding = _binding(cookies)
+        new_presession = None
+        if binding is None:  # a first visit: a pre-session to bind its forms to
+            new_presession = secrets.token_urlsafe(24)
+            binding = "presession:" + new_presession
+        token = csrf_token_for(binding, self.secret)
+        state = scope.setdefault("state", {})
+        state["csrf_token"] = token
+        state["csrf_bound"] = new_presession is None  # the browser sent its session cookie
 
         if scope["method"] not in SAFE_METHODS and not scope["path"].startswith(self.exempt):
             submitted = headers.get(HEADER_NAME)
@@ -62,22 +119,30 @@ class CSRFMiddleware:
                     await self._refuse(scope, 413, "That form is too large.", send)
                     return
                 submitted = _form_field(body, headers)
-            if known is None or not submitted or not hmac.compare_digest(submitted, known):
-                message = (
-                    "This form has expired or came from another site. "
-                    "Go back, reload the page and try again."
-                )
-                await self._refuse(scope, 403, message, send)
+            # A request with no cookie at all has no session its token could belong to.
+            if new_presession or not submitted or not _same(submitted, token):
+                await self._refuse(scope, 403, REFUSED, send)
                 return
 
         secure = scope.get("scheme") == "https"
 
         async def send_with_cookie(message: Message) -> None:
+            nonlocal token, new_presession
             if message["type"] == "http.response.start":
+                changed = state.get(SESSION_CHANGED)
+                if changed:  # logged in: the token follows the new session
+                    token = csrf_token_for("session:" + changed, self.secret)
+                elif changed == "":  # logged out: a fresh pre-session, a fresh token
+                    new_presession = secrets.token_urlsafe(24)
+                    token = csrf_token_for("presession:" + new_presession, self.secret)
                 response_headers = MutableHeaders(scope=message)
                 html = response_headers.get("content-type", "").startswith("text/html")
-                if known is None or html:
-                    response_headers.append("set-cookie", _cookie(token, secure))
+                if new_presession:
+                    response_headers.append(
+                        "set-cookie", _cookie(PRESESSION_COOKIE, new_presession, secure, True)
+                    )
+                if html or cookies.get(COOKIE_NAME) != token:
+                    response_headers.append("set-cookie", _cookie(COOKIE_NAME, token, secure))
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
@@ -90,11 +155,16 @@ class CSRFMiddleware:
         await response(scope, no_body, send)
 
 
-def _cookie(token: str, secure: bool) -> str:
-    # Readable by JavaScript on purpose (quiz.js sends it back); SameSite=Lax is a second
-    # line of defence, the token is the first.
-    cookie = f"{COOKIE_NAME}={token}; Path=/; Max-Age=31536000; SameSite=Lax"
-    return cookie + ("; Secure" if secure else "")
+def _same(submitted: str, expected: str) -> bool:
+    # Bytes, because compare_digest refuses str with characters beyond ASCII.
+    return hmac.compare_digest(submitted.encode("utf-8", "replace"), expected.encode())
+
+
+def _cookie(name: str, value: str, secure: bool, httponly: bool = False) -> str:
+    # The token cookie is readable by JavaScript on purpose (quiz.js sends it back); the
+    # pre-session id is not. SameSite=Lax is a second line of defence, the token the first.
+    cookie = f"{name}={value}; Path=/; Max-Age={YEAR}; SameSite=Lax"
+    return cookie + ("; HttpOnly" if httponly else "") + ("; Secure" if secure else "")
 
 
 def _is_form(headers: Headers) -> bool:

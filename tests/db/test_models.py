@@ -143,3 +143,59 @@ def test_times_come_back_timezone_aware(db: Database) -> None:
         created = s.scalar(select(User.created_at))
         assert created is not None and created.utcoffset() is not None
         assert s.scalar(text("SELECT 1")) == 1
+
+
+def test_upgrade_numbers_earlier_dilemma_responses_as_rounds(database_url: str) -> None:
+    upgrade(database_url, "0004")
+    engine = make_engine(database_url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO users (id, username, password_hash, role, created_at) VALUES "
+                "(1, 'ann', 'x', 'student', :t), (2, 'bob', 'x', 'student', :t)"
+            ),
+            {"t": utcnow()},
+        )
+        for user_id, dilemma, choice in [
+            (1, "d", "a"),
+            (2, "d", "b"),
+            (1, "d", "b"),
+            (1, "e", "a"),
+        ]:
+            conn.execute(
+                text(
+                    "INSERT INTO dilemma_responses (user_id, lesson_slug, dilemma_id, choice, "
+                    "reason, created_at) VALUES (:u, 'l', :d, :c, '', :t)"
+                ),
+                {"u": user_id, "d": dilemma, "c": choice, "t": utcnow()},
+            )
+    engine.dispose()
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT user_id, dilemma_id, choice, round FROM dilemma_responses ORDER BY id")
+        ).all()
+    engine.dispose()
+    assert [tuple(r) for r in rows] == [
+        (1, "d", "a", 1),
+        (2, "d", "b", 1),
+        (1, "d", "b", 2),
+        (1, "e", "a", 1),
+    ]
+
+
+def test_confidence_is_one_to_five(db: Database) -> None:
+    with db.session(write=True) as s:
+        user = User(username="ann", password_hash="x", role="student")
+        s.add(user)
+        s.commit()
+        attempt = _attempt(user.id)
+        attempt.confidence = 5
+        s.add(attempt)
+        s.commit()
+        attempt = _attempt(user.id, 2)
+        attempt.confidence = 6
+        s.add(attempt)
+        with pytest.raises(IntegrityError):
+            s.commit()

@@ -63,7 +63,11 @@ def test_a_deleted_database_file_refuses_writes_with_503(
 
 
 def test_a_full_disk_is_a_503_not_a_500(client: TestClient) -> None:
-    register(client, "ada")
+    # Each student answers a dilemma twice at most (a first answer and one revision), so
+    # many students fill the disk; all sign up before it is capped.
+    students = [TestClient(client.app) for _ in range(25)]
+    for i, student in enumerate(students):
+        register(student, f"student{i}")
     engine = client.app.state.db.engine  # type: ignore[attr-defined]
     with engine.connect() as conn:
         pages = conn.exec_driver_sql("PRAGMA page_count").scalar()
@@ -75,11 +79,11 @@ def test_a_full_disk_is_a_503_not_a_500(client: TestClient) -> None:
         dbapi_connection.execute(f"PRAGMA max_page_count = {pages + 2}")
 
     statuses = []
-    for _ in range(50):
-        response = client.post(
+    for student in students * 2:
+        response = student.post(
             "/api/lessons/quizzy/dilemmas/phone/responses",
-            json={"choice": "lstm", "reason": "x" * 2000},
-            headers=csrf(client),
+            json={"choice": "lstm", "reason": "x" * 2000, "confidence": 3},
+            headers=csrf(student),
         )
         statuses.append(response.status_code)
         if response.status_code != 200:

@@ -11,6 +11,7 @@ import json
 
 import pytest
 import yaml
+from bs4 import BeautifulSoup
 from db_fixtures import QUIZ_YAML, csrf, register
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
@@ -128,7 +129,7 @@ def test_stored_hostile_rows_break_no_page(
                     stored += 1
                 except Exception:  # a database may refuse a row (PostgreSQL: NUL, bad JSON)
                     s.rollback()
-        for reason in ("<b>bold</b>\ud800", '=HYPERLINK("x")', "\x00nul"):
+        for round_, reason in enumerate(("<b>bold</b>\ud800", '=HYPERLINK("x")', "\x00nul"), 1):
             try:
                 s.add(
                     DilemmaResponse(
@@ -137,6 +138,7 @@ def test_stored_hostile_rows_break_no_page(
                         dilemma_id="phone",
                         choice="lstm",
                         reason=reason,
+                        round=round_,
                     )
                 )
                 s.commit()
@@ -150,19 +152,82 @@ def test_stored_hostile_rows_break_no_page(
                 dilemma_id="phone",
                 choice="gone-option",
                 reason="x",
+                round=9,
             )
         )
         s.commit()
     db.dispose()
     assert stored >= 20, "most hostile rows reach the table"
-    for path in ("/instructor", "/api/instructor/stats"):
+    gradebook_paths = (
+        "/instructor/lessons/quizzy/gradebook",
+        "/instructor/lessons/quizzy/gradebook?sort=last&order=desc",
+        "/instructor/lessons/quizzy/export/gradebook.csv",
+        "/instructor/lessons/quizzy/export/attempts.csv",
+        "/instructor/lessons/quizzy/export/dilemmas.csv",
+        f"/instructor/students/{ada}",
+    )
+    analysis_paths = (
+        "/instructor/lessons/quizzy/items",
+        "/api/instructor/lessons/quizzy/items",
+        "/instructor/lessons/quizzy/dilemmas",
+        "/api/instructor/lessons/quizzy/dilemmas",
+    )
+    for path in ("/instructor", "/api/instructor/stats", *gradebook_paths, *analysis_paths):
         response = teacher.get(path)
         assert response.status_code == 200, (path, response.text[:300])
-    assert "<script>alert(1)</script>" not in teacher.get("/instructor").text, "escaped"
-    for path in ("/lessons/quizzy", "/api/lessons/quizzy/quiz", "/me/progress", "/api/me/progress"):
+    for path in (
+        "/instructor",
+        f"/instructor/students/{ada}",
+        "/instructor/lessons/quizzy/items",
+        "/instructor/lessons/quizzy/dilemmas",
+    ):
+        assert "<script>alert(1)</script>" not in teacher.get(path).text, "escaped"
+    for path in (
+        "/lessons/quizzy",
+        "/api/lessons/quizzy/quiz",
+        "/api/lessons/quizzy/dilemmas/phone",
+        "/me/progress",
+        "/api/me/progress",
+        "/me/record",
+        "/me/record.csv",
+    ):
         assert student.get(path).status_code == 200, path
+    assert "<script>alert(1)</script>" not in student.get("/me/record").text, "escaped"
 
 
 def _version(qid: str) -> str:
     found = next(q for q in yaml.safe_load(QUIZ_YAML)["questions"] if q["id"] == qid)
     return question_version(TypeAdapter(Question).validate_python(found))
+
+
+def test_a_reason_with_a_script_is_escaped_for_students_and_the_instructor(
+    make_client: object, db_settings: Settings, database_url: str
+) -> None:
+    payload = '<script>alert("peer")</script><img src=x onerror=alert(1)>'
+    mallory, ada, cy, teacher = (make_client() for _ in range(4))  # type: ignore[operator]
+    for client, name, choice, reason in (  # three answers: the class is shown from three
+        (mallory, "mallory", "rnn", payload),
+        (ada, "ada", "lstm", "long reviews"),
+        (cy, "cyd", "lstm", "memory"),
+    ):
+        register(client, name)
+        body = {"choice": choice, "reason": reason, "confidence": 3}
+        response = client.post(
+            "/api/lessons/quizzy/dilemmas/phone/responses", json=body, headers=csrf(client)
+        )
+        assert response.status_code == 200
+    register(teacher, "teach")
+    db = Database.from_url(database_url)
+    with db.session(write=True) as s:
+        s.execute(text("UPDATE users SET role = 'instructor' WHERE username = 'teach'"))
+        s.commit()
+    db.dispose()
+    for client, path, where in (
+        (ada, "/lessons/quizzy", ".peer-reasons q"),
+        (teacher, "/instructor/lessons/quizzy/dilemmas", ".discussion-reasons q"),
+    ):
+        page = client.get(path)
+        assert page.status_code == 200 and payload not in page.text, path
+        soup = BeautifulSoup(page.text, "html.parser")
+        assert payload in [q.text for q in soup.select(where)], "shown as text"
+        assert soup.select("main script, main img") == [], "never as HTML"

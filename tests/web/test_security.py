@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, Literal
 
 import pytest
+from bs4 import BeautifulSoup
 from db_fixtures import PASSWORD, attempt, csrf, register
 from fastapi import FastAPI
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -31,7 +32,11 @@ from app.db.models import (
     DilemmaResponse,
     Heartbeat,
     LoginFailure,
+    PasswordReset,
     RegistrationAttempt,
+    TrainedNetwork,
+    TrainLease,
+    UsageEvent,
     User,
 )
 from app.main import create_app
@@ -53,6 +58,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/api/lessons/{slug}"): "public",
     ("POST", "/api/engine/trace"): "csrf-exempt",
     ("POST", "/api/engine/train"): "csrf-exempt",
+    ("POST", "/api/engine/sample"): "csrf-exempt",
     ("GET", "/"): "public",
     ("GET", "/lessons/{slug}"): "public",
     ("GET", "/status"): "instructor",
@@ -61,10 +67,15 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/api/auth/login"): "public",
     ("POST", "/api/auth/logout"): "public",
     ("GET", "/api/me"): "user",
+    ("POST", "/api/auth/password"): "user",
+    ("POST", "/api/auth/logout-everywhere"): "user",
+    ("POST", "/api/auth/reset-codes"): "instructor",
+    ("POST", "/api/auth/reset"): "public",
     ("GET", "/api/lessons/{slug}/quiz"): "public",
     ("POST", "/api/lessons/{slug}/quiz/{question_id}/attempts"): "public",
     ("POST", "/api/lessons/{slug}/dilemmas/{dilemma_id}/responses"): "public",
     ("GET", "/api/me/progress"): "user",
+    ("GET", "/api/me/calibration"): "user",
     ("GET", "/api/instructor/stats"): "instructor",
     ("GET", "/register"): "public",
     ("POST", "/register"): "public",
@@ -75,10 +86,38 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("POST", "/lessons/{slug}/quiz/{question_id}"): "public",
     ("POST", "/lessons/{slug}/dilemmas/{dilemma_id}"): "public",
     ("GET", "/me/progress"): "user",
+    ("GET", "/account"): "user",
+    ("POST", "/account/password"): "user",
+    ("POST", "/account/logout-everywhere"): "user",
+    ("POST", "/account/reset-code"): "instructor",
+    ("GET", "/reset"): "public",
+    ("POST", "/reset"): "public",
     ("GET", "/instructor"): "instructor",
+    ("GET", "/instructor/lessons/{slug}/items"): "instructor",
+    ("GET", "/api/instructor/lessons/{slug}/items"): "instructor",
+    ("GET", "/api/lessons/{slug}/dilemmas/{dilemma_id}"): "public",
+    ("GET", "/api/instructor/lessons/{slug}/dilemmas"): "instructor",
+    ("POST", "/api/instructor/dilemma-responses/{response_id}/hide"): "instructor",
+    ("POST", "/api/instructor/dilemma-responses/{response_id}/show"): "instructor",
+    ("GET", "/instructor/lessons/{slug}/dilemmas"): "instructor",
+    ("POST", "/instructor/dilemma-responses/{response_id}/hide"): "instructor",
+    ("POST", "/instructor/dilemma-responses/{response_id}/show"): "instructor",
+    ("GET", "/instructor/lessons/{slug}/gradebook"): "instructor",
+    ("GET", "/instructor/lessons/{slug}/export/gradebook.csv"): "instructor",
+    ("GET", "/instructor/lessons/{slug}/export/attempts.csv"): "instructor",
+    ("GET", "/instructor/lessons/{slug}/export/dilemmas.csv"): "instructor",
+    ("GET", "/instructor/students/{user_id}"): "instructor",
+    ("GET", "/me/record"): "user",
+    ("GET", "/me/record.csv"): "user",
 }
 
-PATH_VALUES = {"slug": "quizzy", "question_id": "single", "dilemma_id": "phone"}
+PATH_VALUES = {
+    "slug": "quizzy",
+    "question_id": "single",
+    "dilemma_id": "phone",
+    "response_id": "1",
+    "user_id": "1",
+}
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 SESSION_DEPS = {
     deps.get_session,
@@ -125,9 +164,13 @@ def row_counts(settings: Settings) -> dict[str, int]:
                 AuthSession,
                 LoginFailure,
                 RegistrationAttempt,
+                PasswordReset,
                 Attempt,
                 DilemmaResponse,
                 Heartbeat,
+                UsageEvent,
+                TrainLease,
+                TrainedNetwork,
             )
         }
     db.dispose()
@@ -165,7 +208,13 @@ def test_csrf_exemptions_are_only_for_routes_that_never_read_the_session(
         if method in UNSAFE and path.startswith(exempt):
             assert ROUTES[(method, path)] == "csrf-exempt", path
             assert isinstance(route, APIRoute)
-            assert not dependency_calls(route) & SESSION_DEPS, f"{path} reads the session"
+            calls = dependency_calls(route)
+            reads = calls & SESSION_DEPS
+            if deps.get_engine_budget in calls:
+                # The engine's limits count per client address in the database (app/lab/
+                # budget.py): the database, but never the cookie or who is logged in.
+                reads -= {deps.get_database}
+            assert not reads, f"{path} reads the session"
         else:
             assert ROUTES[(method, path)] != "csrf-exempt", f"{path} is not exempt in the app"
 
@@ -224,11 +273,15 @@ def test_protected_routes_refuse_guests_and_students(
     routes = [(m, p) for (m, p), a in ROUTES.items() if a == access]
     assert routes
     for method, path in routes:
-        response = guest.request(method, concrete(path), follow_redirects=False)
-        expected = 303 if not path.startswith("/api/") else 401  # pages send you to log in
+        # With a valid CSRF token, so that it is the access check that refuses.
+        headers = csrf(guest) if method in UNSAFE else {}
+        response = guest.request(method, concrete(path), headers=headers, follow_redirects=False)
+        # Pages send you to log in; a form posted without a login says so.
+        expected = 303 if method == "GET" and not path.startswith("/api/") else 401
         assert response.status_code == expected, path
         if access == "instructor":
-            assert student.request(method, concrete(path)).status_code == 403, path
+            headers = csrf(student) if method in UNSAFE else {}
+            assert student.request(method, concrete(path), headers=headers).status_code == 403, path
 
 
 def test_students_see_only_their_own_attempts_and_progress(
@@ -240,9 +293,10 @@ def test_students_see_only_their_own_attempts_and_progress(
     for _ in range(3):
         attempt(ada, "single", "weights")
     attempt(ada, "tf", False)
-    assert not any("{user" in path or "{id" in path for _, path in ROUTES), (
-        "no route addresses another user's data by id"
-    )
+    assert not any(
+        ("{user" in path or "{id" in path) and access != "instructor"
+        for (_, path), access in ROUTES.items()
+    ), "only instructors' routes address another user's data by id"
     # bob's views of "me" show nothing of ada's work
     (lesson,) = bob.get("/api/me/progress").json()
     assert lesson["score"] == 0 and lesson["questions_tried"] == 0
@@ -282,3 +336,28 @@ def test_password_is_never_echoed(quiz_client: TestClient) -> None:
     assert "12345678" not in response.text
     register(quiz_client, "bob")
     assert PASSWORD not in quiz_client.get("/api/me").text
+
+
+def test_every_instructor_route_refuses_a_student_in_the_same_words(
+    make_client: Callable[[], TestClient],
+) -> None:
+    student = make_client()
+    register(student, "ada")
+    said = set()
+    for (method, path), access in ROUTES.items():
+        if access != "instructor":
+            continue
+        headers = csrf(student) if method in UNSAFE else {}
+        response = student.request(method, concrete(path), headers=headers)
+        assert response.status_code == 403, path
+        if path.startswith("/api/"):
+            said.add(response.json()["detail"])
+        else:
+            main = BeautifulSoup(response.text, "html.parser").find("main")
+            assert main is not None
+            said.add(" ".join(main.get_text(" ", strip=True).split()))
+    text = (
+        "This is for instructors only: you are logged in as ada, a student. "
+        "Ask an instructor if you need it."
+    )
+    assert all(text in s for s in said), said
