@@ -1,10 +1,14 @@
-"""The `parade` command: serve the app, check lesson files, import seed-format lessons."""
+"""The `parade` command: serve the app, check lesson files, import seed-format lessons,
+manage the database and accounts, export scores."""
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -14,6 +18,9 @@ from app.content.folder import DILEMMAS_FILE, LESSON_FILE, QUIZ_FILE
 from app.content.seed import parse_seed, seed_slug, seed_to_markdown
 from app.content.store import LessonStore
 from app.content.yamlsrc import read_text
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
 
 app = typer.Typer(
     help="Parade: interactive lessons on recurrent neural networks.",
@@ -42,6 +49,9 @@ def serve(
         workers=None if reload else workers,
         reload=reload,
         reload_dirs=["app", "templates"] if reload else None,
+        # The app reads X-Forwarded-For itself, only from PARADE_TRUSTED_PROXIES
+        # (app/web/clients.py); uvicorn's own reading trusts any local peer.
+        proxy_headers=False,
     )
 
 
@@ -79,6 +89,9 @@ def import_seed(
         Path | None, typer.Option(help="Folder to write (default: lessons/SLUG).")
     ] = None,
     force: Annotated[bool, typer.Option(help="Overwrite an existing lesson folder.")] = False,
+    move: Annotated[
+        bool, typer.Option(help="Delete the .txt once the folder is written (it is replaced).")
+    ] = False,
 ) -> None:
     """Turn a seed-format text file into a lesson folder to edit further."""
     try:
@@ -98,14 +111,33 @@ def import_seed(
         if not (folder / name).exists() or force:
             (folder / name).write_text(f"{key}: []\n", encoding="utf-8")
     typer.echo(f"wrote {folder}/ ({LESSON_FILE}, {QUIZ_FILE}, {DILEMMAS_FILE})")
+    if move:
+        file.unlink()
+        typer.echo(f"removed {file}: the folder replaces it")
+    elif file.resolve().parent == get_settings().lessons_dir.resolve():
+        # Both would be served as the same lesson: `parade check` reports the duplicate slug.
+        typer.echo(
+            f"{file} is still in the lessons folder, where it is the same lesson ({slug}) "
+            "as the new folder: delete it, or import with --move next time.",
+            err=True,
+        )
 
 
 # --- database and accounts ----------------------------------------------------------------------
 
-db_app = typer.Typer(help="The database: schema migrations.", no_args_is_help=True)
-user_app = typer.Typer(help="Accounts: add students and instructors.", no_args_is_help=True)
+db_app = typer.Typer(
+    help="The database: schema migrations, backup and restore.", no_args_is_help=True
+)
+user_app = typer.Typer(
+    help="Accounts: add students and instructors, change roles, reset passwords.",
+    no_args_is_help=True,
+)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
+scores_app = typer.Typer(
+    help="Scores: export a lesson's gradebook and answers.", no_args_is_help=True
+)
+app.add_typer(scores_app, name="scores")
 
 
 @db_app.command("upgrade")
@@ -126,6 +158,50 @@ def db_current() -> None:
     from app.db.migrate import current_revision
 
     typer.echo(current_revision(get_settings().database_url) or "empty (no schema yet)")
+
+
+@db_app.command("backup")
+def db_backup(
+    target: Annotated[Path, typer.Argument(help="The backup file to write (must not exist).")],
+) -> None:
+    """Copy the database to a file, safely while the server runs (SQLite: its online backup;
+    PostgreSQL: pg_dump's custom format)."""
+    from app.db.backup import BackupFailed, backup
+
+    try:
+        backup(get_settings().database_url, target)
+    except BackupFailed as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(f"wrote {target}")
+
+
+@db_app.command("restore")
+def db_restore(
+    source: Annotated[Path, typer.Argument(help="A file written by `parade db backup`.")],
+    replace: Annotated[
+        bool, typer.Option(help="Replace the data the database holds now (else refuse).")
+    ] = False,
+) -> None:
+    """Put a backup back into the database in PARADE_DATABASE_URL (stop the server first)."""
+    from app.db.backup import BackupFailed, has_schema, restore
+    from app.db.migrate import current_revision, upgrade
+
+    url = get_settings().database_url
+    if has_schema(url) and not replace:
+        typer.echo(
+            "The database holds data already: restoring replaces all of it. "
+            "Run again with --replace if that is what you want.",
+            err=True,
+        )
+        raise typer.Exit(2)
+    try:
+        restore(url, source)
+    except BackupFailed as e:
+        typer.echo(str(e), err=True)
+        raise typer.Exit(2) from None
+    upgrade(url)  # a backup from an older version gets the newer tables
+    typer.echo(f"restored {source}; database at revision {current_revision(url)}")
 
 
 def _read_password(stdin: bool) -> str:
@@ -166,6 +242,122 @@ def user_add(
         raise typer.Exit(1) from None
     finally:
         database.dispose()
+
+
+@scores_app.command("export")
+def scores_export(
+    lesson: Annotated[str, typer.Option(help="The lesson's slug.")],
+    what: Annotated[
+        str, typer.Option(help="gradebook (one row per student), attempts or dilemmas.")
+    ] = "gradebook",
+    out: Annotated[
+        Path | None, typer.Option("-o", "--out", help="File to write (default: standard output).")
+    ] = None,
+) -> None:
+    """Write one lesson's gradebook, every try, or every dilemma response as CSV."""
+    from threadpoolctl import threadpool_limits
+
+    from app.db.database import Database
+    from app.db.migrate import upgrade
+    from app.instructor.export import WHATS, csv_chunks, lesson_table
+
+    settings = get_settings()
+    # As in a server process: regrading engine questions runs small matrices.
+    threadpool_limits(settings.blas_threads, user_api="blas")
+    if what not in WHATS:
+        typer.echo(f"--what must be one of: {', '.join(WHATS)} (not {what!r})", err=True)
+        raise typer.Exit(2)
+    lessons = LessonStore(settings.lessons_dir).reload().lessons
+    found = lessons.get(lesson)
+    if found is None:
+        known = ", ".join(sorted(lessons)) or "none"
+        typer.echo(f"No lesson called {lesson!r} (lessons: {known})", err=True)
+        raise typer.Exit(2)
+    upgrade(settings.database_url)  # as `user add` does: a new database gets its tables
+    database = Database.from_url(settings.database_url)
+    try:
+        with database.session(write=False) as session:
+            table = lesson_table(session, what=what, lesson=found, lessons=lessons)
+            if out is None:
+                for chunk in csv_chunks(table.header, table.rows):
+                    sys.stdout.write(chunk)
+            else:
+                with out.open("w", encoding="utf-8", newline="") as f:
+                    for chunk in csv_chunks(table.header, table.rows):
+                        f.write(chunk)
+                typer.echo(f"wrote {out}", err=True)
+    finally:
+        database.dispose()
+
+
+class RoleName(StrEnum):
+    student = "student"
+    instructor = "instructor"
+
+
+@contextmanager
+def _accounts_db() -> Iterator[Session]:
+    """Yield a write session on the up-to-date database in PARADE_DATABASE_URL."""
+    from app.db.database import Database
+    from app.db.migrate import upgrade
+
+    url = get_settings().database_url
+    upgrade(url)
+    database = Database.from_url(url)
+    try:
+        with database.session(write=True) as session:
+            yield session
+    finally:
+        database.dispose()
+
+
+def _no_such_user(name: str) -> typer.Exit:
+    """Return the exit (code 2) for a username that matches no account, having said so."""
+    typer.echo(
+        f"There is no user called {name!r}. Check the spelling, or add one with `parade user add`.",
+        err=True,
+    )
+    return typer.Exit(2)
+
+
+@user_app.command("set-role")
+def user_set_role(
+    name: Annotated[str, typer.Argument(help="The user's username.")],
+    role: Annotated[RoleName, typer.Argument(help="student or instructor.")],
+) -> None:
+    """Make a user a student or an instructor (takes effect on their next request)."""
+    from app.accounts.users import set_role
+
+    with _accounts_db() as session:
+        try:
+            set_role(session, username=name, role=role.value)
+        except LookupError:
+            raise _no_such_user(name) from None
+    article = "an" if role is RoleName.instructor else "a"
+    typer.echo(f"{name.strip().lower()} is now {article} {role.value}")
+
+
+@user_app.command("reset-password")
+def user_reset_password(
+    name: Annotated[str, typer.Argument(help="The user's username.")],
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the new password from standard input.")
+    ] = False,
+) -> None:
+    """Set a user's password (asked for twice, or read from stdin); all their sessions end."""
+    from app.accounts.passwords import WeakPassword
+    from app.accounts.users import set_password
+
+    password = _read_password(password_stdin or not sys.stdin.isatty())
+    with _accounts_db() as session:
+        try:
+            set_password(session, username=name, password=password)
+        except LookupError:
+            raise _no_such_user(name) from None
+        except WeakPassword as exc:
+            typer.echo(str(exc), err=True)
+            raise typer.Exit(1) from None
+    typer.echo(f"password of {name.strip().lower()} changed; their sessions are ended")
 
 
 if __name__ == "__main__":

@@ -8,19 +8,23 @@ import logging
 from collections.abc import AsyncIterator
 
 from fastapi import FastAPI
-from fastapi.staticfiles import StaticFiles
 from threadpoolctl import threadpool_limits
 
 from app.config import Settings, check_secret, get_settings
 from app.content.store import LessonStore, log_snapshot
 from app.content.watch import watch_lessons
 from app.db import database, migrate
+from app.lab.cache import ByteCache
+from app.limits.streams import WorkerSlots
 from app.routes import (
     accounts_api,
     accounts_pages,
     dilemmas_api,
     dilemmas_pages,
+    discussion_api,
+    discussion_pages,
     docs,
+    gradebook_pages,
     health,
     instructor_api,
     instructor_pages,
@@ -31,8 +35,10 @@ from app.routes import (
     quiz_pages,
 )
 from app.web import errors
+from app.web.assets import IMMUTABLE, REVALIDATE, CachedStaticFiles, static_version
 from app.web.csrf import CSRFMiddleware
-from app.web.middleware import CompressResponses, NoStoreHTML, SecurityHeaders
+from app.web.middleware import CompressResponses, NoStoreHTML, ProxiedScheme, SecurityHeaders
+from app.web.responses import document_csrf
 from app.web.templating import make_templates
 
 log = logging.getLogger("parade")
@@ -47,10 +53,13 @@ ROUTERS = (
     quiz_api,
     dilemmas_api,
     instructor_api,
+    discussion_api,
     accounts_pages,
     quiz_pages,
     dilemmas_pages,
     instructor_pages,
+    discussion_pages,
+    gradebook_pages,
 )
 
 
@@ -93,9 +102,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.lessons = store
     app.state.templates = templates
+    app.state.trace_cache = ByteCache(settings.trace_cache_mb * 2**20)
+    app.state.train_slots = WorkerSlots(settings.train_streams_per_worker)
     log_snapshot(store.reload())  # lessons are served even before (or without) the lifespan
 
-    app.mount("/static", StaticFiles(directory=settings.static_dir), name="static")
+    # Versioned URLs (what templates write) are cached for a year; in development, where
+    # files change under a running server, they are revalidated like the plain paths.
+    version = static_version(settings.static_dir)
+    versioned = IMMUTABLE if settings.environment == "production" else REVALIDATE
+    app.mount(
+        f"/static/{version}",
+        CachedStaticFiles(directory=settings.static_dir, cache_control=versioned),
+        name="static",
+    )
+    app.mount(
+        "/static",
+        CachedStaticFiles(directory=settings.static_dir, cache_control=REVALIDATE),
+        name="static-files",
+    )
     for module in ROUTERS:
         app.include_router(module.router)
     errors.install(app)
@@ -104,11 +128,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # does not ask for gzip (a benchmark, curl) gets the plain bytes.
     app.add_middleware(CompressResponses, minimum_size=1000)
     app.add_middleware(NoStoreHTML)
+    csrf_exempt = (lab_api.router.prefix + "/",)
     app.add_middleware(
-        CSRFMiddleware,
-        secret=settings.secret_key,
-        reject=errors.error_response,
-        exempt=(lab_api.router.prefix + "/",),
+        CSRFMiddleware, secret=settings.secret_key, reject=errors.error_response, exempt=csrf_exempt
     )
-    app.add_middleware(SecurityHeaders)  # outermost: the CSRF refusals carry the headers too
+    document_csrf(app, exempt=csrf_exempt)
+    app.add_middleware(SecurityHeaders)  # the CSRF refusals carry the headers too
+    # Outermost: everything inside sees the scheme the browser used behind a TLS proxy.
+    app.add_middleware(ProxiedScheme, trusted=tuple(settings.trusted_proxies))
     return app

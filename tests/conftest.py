@@ -24,6 +24,14 @@ SHARED_SEED = PROJECT_ROOT.parent / "shared" / "seeds" / "rnn-lesson.txt"
 SEED_COPY = Path(__file__).parent / "content" / "fixtures" / "rnn-lesson.txt"
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Modules with slow tests first: xdist (--dist loadscope) hands whole modules to workers
+    in this order, and a long module collected last runs alone while the other workers idle."""
+    slow = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow)  # stable: the order within is kept
+
+
 @pytest.fixture
 def seed_file() -> Path:
     """The source lesson in the seed format: ../shared's where present, else our copy."""

@@ -6,25 +6,25 @@ PARADE_TEST_DATABASE_URL is set, again on a fresh schema of that PostgreSQL data
 
 from __future__ import annotations
 
+import atexit
 import os
 import socket
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
 from app.config import PROJECT_ROOT, Settings
 from app.db.database import Database
 from app.db.migrate import upgrade
+from app.db.scratch import scratch_schema
 from app.main import create_app
 
 PG_URL = os.environ.get("PARADE_TEST_DATABASE_URL", "")
@@ -147,17 +147,26 @@ WRONG_ANSWERS: dict[str, object] = {
 
 def _postgres_url() -> Iterator[str]:
     """Yield a URL whose connections work in a fresh schema, dropped afterwards."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    try:
-        yield url.render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    with scratch_schema(PG_URL) as url:
+        yield url
+
+
+def fuzz_examples(full: int) -> int:
+    """Hypothesis examples for a fuzz test: `full`, scaled by PARADE_FUZZ_SCALE (CI's
+    lowest-versions run checks that the fuzzers work on the oldest libraries, not the app
+    again, so it asks for a fifth)."""
+    return max(3, round(full * float(os.environ.get("PARADE_FUZZ_SCALE", "1"))))
+
+
+def fuzz_database_url(folder: Path) -> str:
+    """Return a database for a module-level fuzzing app: a PostgreSQL schema when configured
+    (where NUL and integer bounds differ from SQLite), dropped at exit; else a SQLite file."""
+    if not PG_URL:
+        return f"sqlite:///{folder / 'fuzz.db'}"
+    schema = scratch_schema(PG_URL, prefix="fuzz")
+    url = schema.__enter__()
+    atexit.register(schema.__exit__, None, None, None)
+    return url
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -199,6 +208,20 @@ def db_settings(quiz_lessons: Path, database_url: str) -> Settings:
         secret_key="test-secret-key-" + "x" * 32,
         watch_lessons=False,
     )
+
+
+@pytest.fixture
+def repo_app(lessons_dir: Path, database_url: str) -> Iterator[FastAPI]:
+    """The repo's lessons (and the seed file) served on each fresh database."""
+    settings = Settings(
+        lessons_dir=lessons_dir,
+        database_url=database_url,
+        secret_key="test-secret-key-" + "x" * 32,
+        watch_lessons=False,
+    )
+    app = create_app(settings)
+    with TestClient(app):
+        yield app
 
 
 @pytest.fixture
@@ -297,4 +320,9 @@ def running_server(
             yield base
         finally:
             proc.terminate()
-            proc.wait(timeout=20)
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # still finishing a request: stop it hard
+                proc.kill()
+                proc.wait(timeout=20)
+                raise

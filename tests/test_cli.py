@@ -59,11 +59,33 @@ def test_import_seed_writes_a_lesson_folder(seed_file: Path, tmp_path: Path) -> 
     assert sorted(p.name for p in out.iterdir()) == ["dilemmas.yaml", "lesson.md", "quiz.yaml"]
     lesson = load_folder(out)
     assert lesson.slug == "rnn-lesson" and len(lesson.sections) == 7
+    assert lesson.invitation == "Listen to the answer"  # the seed's LESSON line is kept
+    assert lesson.narrated == ("answer",)
     # a second import does not overwrite the instructor's edits
     again = runner.invoke(app, ["import-seed", str(seed_file), "--out", str(out)])
     assert again.exit_code == 1 and "--force" in again.stderr
     check = runner.invoke(app, ["check", str(out.parent)])
     assert check.exit_code == 0, check.output
+
+
+def test_import_seed_in_the_lessons_folder_warns_of_the_duplicate_or_moves(
+    monkeypatch: pytest.MonkeyPatch, lessons_dir: Path, seed_file: Path
+) -> None:
+    monkeypatch.setenv("PARADE_LESSONS_DIR", str(lessons_dir))
+    get_settings.cache_clear()
+    seed = lessons_dir / "rnn-lesson.txt"  # the conftest copy of the seed
+    try:
+        result = runner.invoke(app, ["import-seed", str(seed)])
+        assert result.exit_code == 0, result.output
+        assert "is still in the lessons folder" in result.stderr and "--move" in result.stderr
+        check = runner.invoke(app, ["check", str(lessons_dir)])
+        assert check.exit_code == 1 and "rnn-lesson" in check.stdout  # the duplicate slug
+        moved = runner.invoke(app, ["import-seed", str(seed), "--force", "--move"])
+        assert moved.exit_code == 0, moved.output
+        assert not seed.exists() and (lessons_dir / "rnn-lesson" / "lesson.md").exists()
+        assert runner.invoke(app, ["check", str(lessons_dir)]).exit_code == 0
+    finally:
+        get_settings.cache_clear()
 
 
 def test_import_seed_rejects_a_bad_file(tmp_path: Path) -> None:
@@ -73,3 +95,15 @@ def test_import_seed_rejects_a_bad_file(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == f"{bad}:1: file is empty"
     assert not (tmp_path / "x").exists()
+
+
+def test_serve_leaves_forwarded_headers_to_the_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    # uvicorn's own proxy-header reading believes X-Forwarded-For from any local peer; the app
+    # reads it itself, only from PARADE_TRUSTED_PROXIES (app/web/clients.py).
+    import uvicorn
+
+    calls: list[dict[str, object]] = []
+    monkeypatch.setattr(uvicorn, "run", lambda *args, **kwargs: calls.append(kwargs))
+    result = runner.invoke(app, ["serve", "--workers", "2"])
+    assert result.exit_code == 0, result.output
+    assert calls and calls[0]["proxy_headers"] is False

@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
 from app.engine import Trace, forward, influence, init_params, softmax
+from app.lab.kept import TOKEN_PATTERN, KeptNetwork, NetworkMismatch
 
 # The stated vocabulary: each character is one-hot over these (D = V = len(VOCAB)).
 VOCAB = " abcdefghijklmnopqrstuvwxyz0123456789.,;:!?'\"-()"
@@ -24,6 +25,7 @@ MAX_HIDDEN = 64
 INFLUENCE_CAP = 1e300  # norms above this are reported as this (explosion is the point)
 
 Cell = Literal["rnn", "lstm", "gru"]
+Init = Literal["pytorch", "orthogonal"]
 
 
 class Override(BaseModel):
@@ -65,6 +67,23 @@ class TraceRequest(BaseModel):
             "forget about as fast as a plain RNN; near 3 they start out remembering.",
         ),
     ] = 0.0
+    init: Init = Field(
+        default="pytorch",
+        description="W_hh at the start: pytorch (uniform in ±1/sqrt(H), spectral radius about "
+        "0.6) or orthogonal (spectral radius 1).",
+    )
+    network: str | None = Field(
+        default=None,
+        pattern=TOKEN_PATTERN,
+        description="The id of a kept trained network (the `network` of a train run's `end` "
+        "record): step it instead of a seeded one. cell and hidden_size must be its own; "
+        "seed, weight_scale, memory_bias and init are then ignored.",
+    )
+    trained: bool = Field(
+        default=True,
+        description="With `network`: true steps the trained weights, false the same network "
+        "before training.",
+    )
     overrides: Annotated[list[Override], Field(max_length=16)] = Field(default_factory=list)
     include_states: bool = Field(
         default=True,
@@ -113,11 +132,16 @@ class Network:
 
 @lru_cache(maxsize=64)
 def network(
-    cell: Cell, hidden_size: int, seed: int, weight_scale: float, memory_bias: float = 0.0
+    cell: Cell,
+    hidden_size: int,
+    seed: int,
+    weight_scale: float,
+    memory_bias: float = 0.0,
+    init: Init = "pytorch",
 ) -> Network:
     """Return the seeded network: PyTorch-style init for the cell, then the readout layer."""
     rng = np.random.default_rng(seed)
-    params = init_params(cell, len(VOCAB), hidden_size, rng, weight_scale=weight_scale)
+    params = init_params(cell, len(VOCAB), hidden_size, rng, weight_scale, init)
     if cell != "rnn":  # LSTM rows i,f,g,o and GRU rows r,z,n: the 2nd block is f / z
         H = hidden_size
         params["bias_hh"][H : 2 * H] += memory_bias
@@ -129,6 +153,24 @@ def network(
     return Network(dict(params), W_hy, b_y)
 
 
+def kept_network(kept: KeptNetwork, trained: bool) -> Network:
+    """Return a kept network's weights, trained or as they were before training."""
+    p = kept.after if trained else kept.before
+    cell = {name: p[name] for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+    return Network(cell, p["weight_hy"], p["bias_y"])
+
+
+def check_kept(req: TraceRequest, kept: KeptNetwork) -> None:
+    """Raise NetworkMismatch unless the request's cell and hidden size are the kept network's."""
+    if (req.cell, req.hidden_size) != (kept.cell, kept.hidden_size):
+        raise NetworkMismatch(
+            f"This trained network is a {kept.cell} with {kept.hidden_size} hidden units; "
+            f"the request asked for a {req.cell} with {req.hidden_size}."
+        )
+    if kept.after["weight_ih"].shape[1] != len(VOCAB):
+        raise NetworkMismatch("This trained network does not read the stepper's characters.")
+
+
 def one_hot(text: str) -> np.ndarray:
     """Return (T, V) one-hot rows for the characters of `text`."""
     xs = np.zeros((len(text), len(VOCAB)))
@@ -136,9 +178,19 @@ def one_hot(text: str) -> np.ndarray:
     return xs
 
 
-def run_trace(req: TraceRequest) -> dict[str, Any]:
-    """Return every step's state, gates, outputs and the memory meter, as arrays."""
-    net = network(req.cell, req.hidden_size, req.seed, req.weight_scale, req.memory_bias)
+def run_trace(req: TraceRequest, kept: KeptNetwork | None = None) -> dict[str, Any]:
+    """Return every step's state, gates, outputs and the memory meter, as arrays.
+
+    `kept`: the network named by req.network (the route loads it), stepped instead of the
+    seeded one.
+    """
+    if kept is not None:
+        check_kept(req, kept)
+        net = kept_network(kept, req.trained)
+    else:
+        net = network(
+            req.cell, req.hidden_size, req.seed, req.weight_scale, req.memory_bias, req.init
+        )
     xs = one_hot(req.input)  # (T, V)
     trace = forward(req.cell, net.params, xs)
     out: dict[str, Any] = {
@@ -148,6 +200,9 @@ def run_trace(req: TraceRequest) -> dict[str, Any]:
         "seed": req.seed,
         "weight_scale": req.weight_scale,
         "memory_bias": req.memory_bias,
+        "init": req.init,
+        "network": req.network,
+        "trained": req.trained if kept is not None else None,
         "vocab": list(VOCAB),
         "tokens": [CHAR_INDEX[ch] for ch in req.input],
     }

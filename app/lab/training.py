@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+import math
+import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
+from app.engine.numerics import Params
 from app.engine.tasks import NextChar, RememberFirst, Task
-from app.engine.train import TrainConfig, train_steps
+from app.engine.train import TrainConfig, init_model, train_steps
+from app.lab.traces import CHAR_INDEX, VOCAB, Init
 
 MAX_TRAIN_STEPS = 2000
 MAX_TRAIN_SECONDS = 60.0
@@ -49,25 +54,63 @@ class TrainRequest(BaseModel):
             "gated cells begin by remembering (0 = PyTorch's plain initialisation).",
         ),
     ] = TrainConfig.memory_bias
+    init: Init = Field(
+        default="pytorch",
+        description="W_hh at the start: pytorch (uniform, spectral radius about 0.6) or "
+        "orthogonal (radius 1).",
+    )
     log_every: Annotated[int, Field(ge=1, le=500)] = 10
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
     max_seconds: Annotated[float, Field(gt=0, le=MAX_TRAIN_SECONDS)] = 30.0
+    keep: bool = Field(
+        default=False,
+        description="next_char only: keep the trained network, so the trace and sample "
+        "requests can use it; the `end` record then carries its id as `network`. Changes "
+        "state on the server, so it needs the CSRF token (X-CSRFToken header).",
+    )
 
     @model_validator(mode="after")
     def _text_long_enough(self) -> TrainRequest:
-        if self.task == "next_char" and self.text is not None and len(self.text) <= self.seq_len:
-            raise ValueError(f"text needs more than seq_len ({self.seq_len}) characters")
+        if self.task == "next_char" and self.text is not None:
+            self.text = stepper_text(self.text)
+            if len(self.text) <= self.seq_len:
+                raise ValueError(
+                    f"text needs more than seq_len ({self.seq_len}) characters once written "
+                    "in the stepper's characters"
+                )
+        if self.keep and self.task != "next_char":
+            raise ValueError(
+                "only next_char networks can be kept: the stepper reads characters, not floats"
+            )
         return self
+
+
+def stepper_text(text: str) -> str:
+    """Return `text` in the stepper's characters (VOCAB): lowercased, anything else a space,
+    runs of spaces one space. So a trained network reads what the stepper sends it."""
+    lowered = "".join(ch if ch in CHAR_INDEX else " " for ch in text.lower())
+    return re.sub(" {2,}", " ", lowered)
 
 
 def make_task(req: TrainRequest, default_text: str) -> Task:
     if req.task == "remember_first":
         return RememberFirst(length=req.parade_length, n_values=req.n_values)
-    return NextChar(text=req.text or default_text, seq_len=req.seq_len)
+    text = req.text or stepper_text(default_text)
+    return NextChar(text=text, seq_len=req.seq_len, alphabet=VOCAB)
 
 
-def run_training(req: TrainRequest, default_text: str) -> Iterator[dict[str, Any]]:
-    """Yield one record per `log_every` steps; stop at `steps` or after `max_seconds`."""
+# keep(cell, hidden_size, settings, before, after) -> the kept network's id
+Keeper = Callable[[str, int, dict[str, Any], Params, Params], str]
+
+
+def run_training(
+    req: TrainRequest, default_text: str, keep: Keeper | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield one record per `log_every` steps; stop at `steps` or after `max_seconds`.
+
+    With `keep`, the network is kept when the run ends (finished or at the time limit) and
+    the `end` record carries its id as `network`.
+    """
     task = make_task(req, default_text)
     config = TrainConfig(
         cell=req.cell,
@@ -79,10 +122,15 @@ def run_training(req: TrainRequest, default_text: str) -> Iterator[dict[str, Any
         clip_norm=req.clip_norm,
         log_every=req.log_every,
         weight_scale=req.weight_scale,
+        init=req.init,
         memory_bias=req.memory_bias,
         seed=req.seed,
         eval_size=128,
     )
+    # Drawn as train_steps would (the first of the seed's four streams), and kept.
+    init_seed = np.random.SeedSequence(config.seed).spawn(4)[0]
+    model = init_model(config, task, np.random.default_rng(init_seed))
+    before = {name: value.copy() for name, value in model.params.items()}
     deadline = time.monotonic() + req.max_seconds
     yield {
         "event": "start",
@@ -91,13 +139,28 @@ def run_training(req: TrainRequest, default_text: str) -> Iterator[dict[str, Any
         "chance": 1.0 / task.n_classes,
         "steps": req.steps,
     }
-    for progress in train_steps(config, task):
-        yield {"event": "progress", **asdict(progress)}
-        if progress.done:
-            yield {"event": "end", "reason": "finished", "step": progress.step}
-            return
-        if time.monotonic() > deadline:
-            yield {"event": "end", "reason": "time limit", "step": progress.step}
+    next_char = isinstance(task, NextChar)
+    for progress in train_steps(config, task, model):
+        record = {"event": "progress", **asdict(progress)}
+        if next_char:  # e^loss: "as unsure as a fair pick among this many characters"
+            record["perplexity"] = math.exp(progress.loss)
+        yield record
+        reason = "finished" if progress.done else None
+        if reason is None and time.monotonic() > deadline:
+            reason = "time limit"
+        if reason is not None:
+            end: dict[str, Any] = {"event": "end", "reason": reason, "step": progress.step}
+            if keep is not None:
+                settings = {
+                    "task": task.name,
+                    "steps": progress.step,
+                    "seed": req.seed,
+                    "init": req.init,
+                    "memory_bias": req.memory_bias,
+                    "weight_scale": req.weight_scale,
+                }
+                end["network"] = keep(req.cell, req.hidden_size, settings, before, model.params)
+            yield end
             return
 
 
@@ -130,8 +193,14 @@ class _FinishedRuns:
 finished_runs = _FinishedRuns(size=64)
 
 
-def cached_training(req: TrainRequest, default_text: str) -> Iterator[dict[str, Any]]:
-    """Yield the run's records: replayed when this very run finished before, else trained."""
+def cached_training(
+    req: TrainRequest, default_text: str, keep: Keeper | None = None
+) -> Iterator[dict[str, Any]]:
+    """Yield the run's records: replayed when this very run finished before, else trained.
+    A run that keeps its network always trains (its weights are not cached here)."""
+    if keep is not None:
+        yield from run_training(req, default_text, keep)
+        return
     text = req.text or default_text if req.task == "next_char" else ""
     key = hashlib.sha256(f"{req.model_dump_json()}\n{text}".encode()).hexdigest()
     records = finished_runs.get(key)

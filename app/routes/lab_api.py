@@ -8,15 +8,38 @@ from typing import Any, cast
 import annotated_types as at
 import numpy as np
 import orjson
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import Response, StreamingResponse
 from pydantic import BaseModel
 
+from app.config import Settings
 from app.content.store import Snapshot
 from app.engine import GATES
-from app.lab.traces import MAX_HIDDEN, MAX_STEPS, VOCAB, Override, TraceRequest, run_trace
-from app.lab.training import TrainRequest, cached_training
-from app.web.deps import LessonsDep
+from app.engine.numerics import Params
+from app.engine.params import INITS
+from app.lab.budget import EngineBudget, TrainingRun
+from app.lab.kept import KeepLimits, KeptNetwork, keep_network, load_network
+from app.lab.sampling import SampleRequest, run_sample
+from app.lab.traces import (
+    MAX_HIDDEN,
+    MAX_STEPS,
+    VOCAB,
+    Override,
+    TraceRequest,
+    check_kept,
+    run_trace,
+)
+from app.lab.training import Keeper, TrainRequest, cached_training
+from app.web.csrf import require_csrf
+from app.web.deps import (
+    EngineBudgetDep,
+    LessonsDep,
+    SettingsDep,
+    TraceCacheDep,
+    TrainSlotsDep,
+)
+from app.web.responses import refusals
+from app.web.streaming import ClosingStreamingResponse
 
 router = APIRouter(prefix="/api/engine", tags=["engine"])
 
@@ -49,10 +72,9 @@ def _dumps(data: object) -> bytes:
     return orjson.dumps(data, default=_array_default, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
-@lru_cache(maxsize=128)
-def _trace_bytes(request_json: str) -> bytes:
-    # Same request, same seed: same numbers. Cache the serialized answer.
-    result = run_trace(TraceRequest.model_validate_json(request_json))
+def _trace_bytes(req: TraceRequest, kept: KeptNetwork | None) -> bytes:
+    """Return the trace for `req` as JSON bytes; raise ValueError on a non-finite number."""
+    result = run_trace(req, kept)
     for value in _arrays(result):
         if not np.all(np.isfinite(value)):
             raise ValueError("the engine produced a non-finite number")
@@ -67,11 +89,47 @@ def _arrays(value: object) -> list[np.ndarray]:
     return []
 
 
+LIMITED = refusals({429: "Too much engine time used by this client; see Retry-After"})
+KEPT = refusals({404: "The trained network named by `network` is not kept (unknown or expired)"})
+
+
+def _kept(budget: EngineBudget, settings: Settings, network: str) -> KeptNetwork:
+    """Return the kept network with id `network`, or raise NetworkNotKept (404)."""
+    with budget.db.session(write=False) as session:
+        return load_network(session, network, hours=settings.trained_network_hours)
+
+
 @router.post(
-    "/trace", summary="Step a seeded RNN, LSTM or GRU through a text", responses=_TRACE_DOC
+    "/trace",
+    summary="Step a seeded (or a kept trained) RNN, LSTM or GRU through a text",
+    responses={**_TRACE_DOC, **LIMITED, **KEPT},
 )
-def trace(req: TraceRequest) -> Response:
-    return Response(_trace_bytes(req.model_dump_json()), media_type="application/json")
+def trace(
+    req: TraceRequest, budget: EngineBudgetDep, cache: TraceCacheDep, settings: SettingsDep
+) -> Response:
+    budget.check()
+    kept = None
+    if req.network is not None:  # looked up every time: an expired network is gone
+        kept = _kept(budget, settings, req.network)
+        check_kept(req, kept)
+    # Same request, same seed (or the same kept network): same numbers. Cache the answer.
+    key = req.model_dump_json()
+    data = cache.get(key)
+    if data is None:
+        data = budget.run(lambda: _trace_bytes(req, kept))
+        cache.put(key, data)
+    return Response(data, media_type="application/json")
+
+
+@router.post(
+    "/sample",
+    summary="Generate text from a kept next-character network, at a temperature",
+    responses={**LIMITED, **KEPT},
+)
+def sample(req: SampleRequest, budget: EngineBudgetDep, settings: SettingsDep) -> dict[str, Any]:
+    budget.check()
+    kept = _kept(budget, settings, req.network)
+    return budget.run(lambda: run_sample(req, kept))
 
 
 def _lesson_text(lessons: Snapshot) -> str:
@@ -87,18 +145,69 @@ def _lesson_text(lessons: Snapshot) -> str:
     responses={
         200: {
             "description": "One JSON object per line: a `start` record, `progress` "
-            "records {step, loss, grad_norm, accuracy, sample, done}, then an `end` "
-            "record with the reason. Close the connection to stop the run.",
+            "records {step, loss, grad_norm, accuracy, sample, done} (next_char adds "
+            "perplexity = e^loss), then an `end` record with the reason (and, with "
+            "`keep`, the kept network's id as `network`). Close the connection to stop the run.",
             "content": {"application/x-ndjson": {}},
-        }
+        },
+        **refusals(
+            {
+                403: "`keep` without the page's CSRF token (X-CSRFToken header)",
+                429: "Too many trainings running (from this client, or on this server "
+                "process), or too much engine time used by this client; see Retry-After",
+            }
+        ),
     },
 )
-def train(req: TrainRequest, lessons: LessonsDep) -> StreamingResponse:
-    records = cached_training(req, _lesson_text(lessons))
-    lines = (orjson.dumps(r) + b"\n" for r in records)
-    return StreamingResponse(
-        lines, media_type="application/x-ndjson", headers={"Cache-Control": "no-store"}
+def train(
+    req: TrainRequest,
+    request: Request,
+    lessons: LessonsDep,
+    budget: EngineBudgetDep,
+    slots: TrainSlotsDep,
+    settings: SettingsDep,
+) -> StreamingResponse:
+    keep = None
+    if req.keep:
+        require_csrf(request)  # keeping a network changes state: the engine API's one such case
+        keep = _keeper(budget, settings)
+    run = TrainingRun.start(budget, slots, per_client=settings.train_streams_per_client)
+    try:
+        records = cached_training(req, _lesson_text(lessons), keep)
+        lines = (orjson.dumps(r) + b"\n" for r in records)
+        return ClosingStreamingResponse(
+            run.stream(lines),
+            media_type="application/x-ndjson",
+            headers={"Cache-Control": "no-store"},
+            on_close=run.finish,
+        )
+    except BaseException:
+        run.finish()
+        raise
+
+
+def _keeper(budget: EngineBudget, settings: Settings) -> Keeper:
+    """Return the function that keeps a finished run's network for budget's client."""
+    limits = KeepLimits(
+        hours=settings.trained_network_hours,
+        per_client=settings.trained_network_per_client,
+        total=settings.trained_network_max,
     )
+
+    def keep(cell: str, size: int, how: dict[str, Any], before: Params, after: Params) -> str:
+        with budget.db.session(write=True) as session:
+            return keep_network(
+                session,
+                client=budget.client,
+                cell=cell,
+                hidden_size=size,
+                settings=how,
+                before=before,
+                after=after,
+                limits=limits,
+            )
+
+    return keep
 
 
 class CellLimits(BaseModel):
@@ -113,6 +222,11 @@ class TrainLimits(BaseModel):
     steps: tuple[int, int]
 
 
+class SampleLimits(BaseModel):
+    temperature: tuple[float, float]
+    length: tuple[int, int]
+
+
 class EngineLimits(BaseModel):
     """What the trace and train requests accept: the stepper's controls are built from this."""
 
@@ -125,7 +239,9 @@ class EngineLimits(BaseModel):
     memory_bias: tuple[float, float]
     max_overrides: int
     overrides: dict[str, tuple[float, float]]  # target -> [lowest, highest] value
+    inits: list[str]  # the choices of `init` (W_hh at the start)
     train: TrainLimits
+    sample: SampleLimits
 
 
 def _bounds(model: type[BaseModel], field: str) -> tuple[Any, Any]:
@@ -161,6 +277,11 @@ def engine_limits() -> EngineLimits:
         # h is a tanh output and a gate a sigmoid output (TraceRequest checks both); c is
         # bounded only by the value field itself
         overrides={"h": (-1.0, 1.0), "c": value, "forget": (0.0, 1.0)},
+        inits=list(INITS),
+        sample=SampleLimits(
+            temperature=_bounds(SampleRequest, "temperature"),
+            length=_bounds(SampleRequest, "length"),
+        ),
         train=TrainLimits(
             hidden_size=_bounds(TrainRequest, "hidden_size"),
             parade_length=_bounds(TrainRequest, "parade_length"),

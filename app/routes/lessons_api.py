@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from app.lessons.views import LessonOut, LessonSummaryOut, lesson_summary, lesson_view
 from app.quiz.variants import variant_key
 from app.web.deps import LessonDep, LessonsDep, OptionalUser
+from app.web.responses import refusals
 
 router = APIRouter(prefix="/api/lessons", tags=["lessons"])
 
@@ -20,7 +21,7 @@ def list_lessons(lessons: LessonsDep) -> list[LessonSummaryOut]:
     "/{slug}",
     response_model=LessonOut,
     summary="One lesson, as this student sees it before answering (their own numbers)",
-    responses={404: {"description": "No lesson with this slug"}},
+    responses=refusals({404: "No lesson with this slug"}),
 )
 def get_lesson(lesson: LessonDep, user: OptionalUser) -> LessonOut:
     return lesson_view(lesson, variant_key(user.id if user else None))

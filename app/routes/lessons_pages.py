@@ -5,8 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
+from app.lessons.course import course_lessons, course_nav
 from app.lessons.state import lesson_state
-from app.lessons.views import lesson_summary, lesson_view
+from app.lessons.views import lesson_view
+from app.quiz.progress import progress
 from app.quiz.variants import variant_key
 from app.web.deps import (
     Instructor,
@@ -26,11 +28,18 @@ router = APIRouter(include_in_schema=False, dependencies=[Depends(get_optional_u
 
 @router.get("/", response_class=HTMLResponse)
 def index(
-    request: Request, lessons: LessonsDep, user: OptionalUser, templates: TemplatesDep
+    request: Request,
+    lessons: LessonsDep,
+    user: OptionalUser,
+    session: SessionDep,
+    templates: TemplatesDep,
 ) -> HTMLResponse:
+    """The course page: the lessons in order, each with the student's progress."""
     instructor = user is not None and user.is_instructor
+    course = lessons.ordered()
+    done = progress(session, user_id=user.id, lessons=course) if user else None
     page = IndexPage(
-        lessons=[lesson_summary(lesson) for lesson in lessons.ordered()],
+        lessons=course_lessons(course, done),
         problem_count=len(lessons.all_problems()) if instructor else 0,
     )
     return templates.TemplateResponse(request, "lessons/index.html", {"page": page})
@@ -54,6 +63,7 @@ def lesson_page(
         problems=[Problem.of(p, settings.lessons_dir) for p in problems],
         answering=True,
         state=state,
+        course=course_nav(lessons.ordered(), lesson.slug),
     )
     return templates.TemplateResponse(request, "lessons/lesson.html", {"page": page})
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Path, Request, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
@@ -20,9 +20,15 @@ from app.content.schema import Dilemma, Question
 from app.content.store import Snapshot
 from app.db.database import Database
 from app.errors import InvalidText
+from app.lab.budget import EngineBudget
+from app.lab.cache import ByteCache
+from app.limits.errors import AnswersLimited
+from app.limits.streams import WorkerSlots
+from app.limits.usage import ANSWER, CPU, UsageLimit, count_use
 from app.plaintext import REFUSED, is_plain
 from app.quiz.kinds.base import FormValues
 from app.quiz.variants import Answerer
+from app.web.clients import networks, real_client
 from app.web.csrf import SAFE_METHODS
 from app.web.session import guest_token, session_token, set_guest_cookie
 from app.web.templating import VIEWER
@@ -77,6 +83,9 @@ def get_dilemma(lesson: LessonDep, dilemma_id: str) -> Dilemma:
 
 
 QuestionDep = Annotated[Question, Depends(get_question)]
+# A row number from the address: bounded to what the database's integer column holds, so a
+# huge one is a 422 rather than an overflow in the driver (a 500).
+RowId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 DilemmaDep = Annotated[Dilemma, Depends(get_dilemma)]
 
 
@@ -127,7 +136,12 @@ CurrentUser = Annotated[Account, Depends(get_current_user)]
 
 def get_instructor(user: CurrentUser) -> Account:
     if not user.is_instructor:
-        raise HTTPException(status_code=403, detail="Only instructors can see this.")
+        # One wording for every instructor-only page, action and API route.
+        raise HTTPException(
+            status_code=403,
+            detail=f"This is for instructors only: you are logged in as {user.username}, "
+            "a student. Ask an instructor if you need it.",
+        )
     return user
 
 
@@ -155,9 +169,12 @@ def get_reader(user: OptionalUser, guest: GuestDep) -> Answerer | None:
 ReaderDep = Annotated[Answerer | None, Depends(get_reader)]
 
 
-def client_address(request: Request) -> str:
-    """Return the client's address (uvicorn's --proxy-headers makes it the real one)."""
-    return request.client.host if request.client else "unknown"
+def client_address(request: Request, settings: SettingsDep) -> str:
+    """Return the client's address, the limits' key: the peer's, or behind a trusted proxy
+    the one it saw (app/web/clients.py)."""
+    peer = request.client.host if request.client else "unknown"
+    trusted = networks(tuple(settings.trusted_proxies))
+    return real_client(peer, request.headers.getlist("x-forwarded-for"), trusted)
 
 
 ClientDep = Annotated[str, Depends(client_address)]
@@ -168,6 +185,7 @@ def get_login_limits(settings: SettingsDep) -> LoginLimits:
         per_account=settings.login_limit_per_account,
         per_client=settings.login_limit_per_client,
         window=timedelta(seconds=settings.login_window_seconds),
+        first_delay=timedelta(seconds=settings.login_delay_seconds),
     )
 
 
@@ -228,3 +246,68 @@ def remember_guest(request: Request, response: Response, settings: Settings) -> 
     token = getattr(request.state, NEW_GUEST_TOKEN, None)
     if token:
         set_guest_cookie(response, request, token, settings.guest_days)
+
+
+# --- abuse limits (app/limits) ------------------------------------------------------------------
+
+
+def get_trace_cache(request: Request) -> ByteCache:
+    cache: ByteCache = request.app.state.trace_cache
+    return cache
+
+
+def get_train_slots(request: Request) -> WorkerSlots:
+    slots: WorkerSlots = request.app.state.train_slots
+    return slots
+
+
+def get_engine_budget(db: DatabaseDep, client: ClientDep, settings: SettingsDep) -> EngineBudget:
+    """Return the client's engine budget (CPU-seconds per window, counted in the database)."""
+    cpu = UsageLimit(
+        kind=CPU,
+        limit=settings.cpu_seconds_per_client,
+        window=timedelta(seconds=settings.cpu_window_seconds),
+    )
+    return EngineBudget(db=db, client=client, cpu=cpu)
+
+
+TraceCacheDep = Annotated[ByteCache, Depends(get_trace_cache)]
+TrainSlotsDep = Annotated[WorkerSlots, Depends(get_train_slots)]
+EngineBudgetDep = Annotated[EngineBudget, Depends(get_engine_budget)]
+
+
+def answer_limit(settings: Settings) -> UsageLimit:
+    return UsageLimit(
+        kind=ANSWER,
+        limit=settings.answer_limit_per_student,
+        window=timedelta(seconds=settings.answer_window_seconds),
+    )
+
+
+def count_quiz_answer(answerer: AnswererDep, session: SessionDep, settings: SettingsDep) -> None:
+    """Count one answer for the student or guest answering, or raise AnswersLimited."""
+    count_use(
+        session,
+        key=f"user:{answerer.user_id}",
+        limit=answer_limit(settings),
+        limited=AnswersLimited,
+    )
+
+
+def count_dilemma_response(
+    user: OptionalUser,
+    guest: GuestDep,
+    client: ClientDep,
+    session: SessionDep,
+    settings: SettingsDep,
+) -> None:
+    """Count one response for the student, the returning guest, or else the client address
+    (a guest's response is stored nowhere, but still costs its request); or raise
+    AnswersLimited."""
+    owner = user.id if user else guest
+    key = f"user:{owner}" if owner is not None else f"client:{client}"
+    count_use(session, key=key, limit=answer_limit(settings), limited=AnswersLimited)
+
+
+QuizAnswerCounted = Annotated[None, Depends(count_quiz_answer)]
+DilemmaResponseCounted = Annotated[None, Depends(count_dilemma_response)]

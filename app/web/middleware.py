@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from app.web.clients import forwarded_scheme, networks
 
 
 class NoStoreHTML:
@@ -43,7 +45,9 @@ class CompressResponses:
 
     def __init__(self, app: ASGIApp, minimum_size: int = 1000) -> None:
         self.app = app
-        self.gzip = GZipMiddleware(self._behind_gzip, minimum_size=minimum_size)
+        # Level 6, not Starlette's 9: the lesson page (174 KB) compresses 26 % faster
+        # (2.6 vs 3.5 ms) for 1 % more bytes (29.6 vs 29.3 KB).
+        self.gzip = GZipMiddleware(self._behind_gzip, minimum_size=minimum_size, compresslevel=6)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -114,3 +118,24 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+class ProxiedScheme:
+    """Behind a TLS-terminating reverse proxy in PARADE_TRUSTED_PROXIES, take the scheme from
+    its X-Forwarded-Proto, so that cookies are Secure and HSTS is sent when the browser spoke
+    HTTPS. Anyone else's X-Forwarded-Proto is ignored."""
+
+    def __init__(self, app: ASGIApp, trusted: tuple[str, ...]) -> None:
+        self.app = app
+        self.trusted = networks(trusted)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] in ("http", "websocket") and self.trusted:
+            peer = (scope.get("client") or ("", 0))[0]
+            said = Headers(scope=scope).getlist("x-forwarded-proto")
+            scheme = forwarded_scheme(peer, said, self.trusted)
+            if scheme:
+                if scope["type"] == "websocket":
+                    scheme = "wss" if scheme == "https" else "ws"
+                scope = {**scope, "scheme": scheme}
+        await self.app(scope, receive, send)

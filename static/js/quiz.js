@@ -29,17 +29,20 @@ async function postForm(form) {
 }
 
 // A refused answer (malformed, or no tries left) keeps the form and what was typed in it:
-// the server's message appears in the feedback box.
+// the server's message appears in the form's status box (a dilemma's discussion stays), else
+// in the feedback box.
 function showError(form, html, status) {
-  const box = form.querySelector(".feedback");
+  const box = form.querySelector(".form-status") ?? form.querySelector(".feedback");
   const message = parse(html).querySelector(".form-error, main p");
   const text = message?.textContent.trim() || `The server answered ${status}. Try again.`;
   const p = document.createElement("p");
   p.className = "form-error";
   p.setAttribute("role", "alert");
   p.textContent = text;
+  p.tabIndex = -1;
   box.replaceChildren(p);
   box.className = "feedback shown";
+  p.focus(); // the keyboard and the screen reader go to what went wrong
 }
 
 // Replace the form by the server's rendering of it, and any element the fragment carries

@@ -15,7 +15,7 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-@pytest.mark.parametrize("path", ["/", "/lessons/rnn", "/login", "/register", "/docs"])
+@pytest.mark.parametrize("path", ["/", "/lessons/rnn", "/login", "/register", "/reset", "/docs"])
 def test_no_csp_violation(
     page: Page, live_server: str, path: str, console_errors: list[str]
 ) -> None:

@@ -54,14 +54,19 @@ def test_a_dilemma_commits_in_place_and_a_malformed_answer_keeps_the_form(
     page.goto(f"{quiz_server}/lessons/quizzy")
     dilemma = page.locator("form#d-phone[data-enhanced]")
     dilemma.get_by_label("An LSTM").check()
+    dilemma.get_by_label("Why?").fill("Reviews are long.")  # a guest needn't say how sure
     dilemma.get_by_role("button", name="Commit to this choice").click()
     expect(dilemma.locator(".commentary")).to_contain_text("SECRET-commentary")
+    expect(dilemma.locator(".feedback")).to_be_focused()  # the result, for screen readers
     expect(dilemma.locator(".tradeoffs .chosen")).to_contain_text("An LSTM")
     expect(dilemma.get_by_role("button", name="Change my choice")).to_be_visible()
+    expect(dilemma.locator(".notice")).to_contain_text("your answer isn't kept")
+    expect(dilemma.locator(".peer-reasons, .class-choices")).to_have_count(0)
     number = page.locator("form#q-num[data-enhanced]")
     number.get_by_label("Your answer").fill("lots")
     number.get_by_role("button", name="Check answer").click()
     expect(number.locator(".form-error")).to_contain_text("Write a number")
+    expect(number.locator(".form-error")).to_be_focused()  # what went wrong, for the keyboard
     expect(number.get_by_label("Your answer")).to_have_value("lots")  # what was typed stays
     # Chromium logs the refused answer's 422 itself; nothing else may be logged.
     assert [e for e in console_errors if "status of 422" not in e] == []
@@ -83,6 +88,7 @@ def test_register_answer_and_see_progress(
     expect(page.locator("form#q-single[data-enhanced]")).to_have_count(1)  # quiz.js has loaded
     single = page.locator("form#q-single")
     single.get_by_label("The hidden state").check()
+    single.get_by_role("group", name="How sure are you?").get_by_label("Certain").check()
     single.get_by_role("button", name="Check answer").click()
     feedback = single.locator(".feedback")
     expect(feedback).to_contain_text("Correct!")
@@ -94,6 +100,7 @@ def test_register_answer_and_see_progress(
     # Wrong: the option's feedback and the first hint, tries left, no explanation yet.
     tf = page.locator("form#q-tf")
     tf.get_by_label("True").check()
+    tf.get_by_label("Certain", exact=True).press("Space")  # by keyboard too
     tf.get_by_role("button", name="Check answer").click()
     expect(tf.locator(".feedback")).to_contain_text("Not quite.")
     expect(tf.locator(".feedback")).to_contain_text("SECRET-tf-feedback")
@@ -129,6 +136,9 @@ def test_register_answer_and_see_progress(
     expect(page.locator("#progress-quizzy .score")).to_have_text("1.50")
     expect(page.locator("tr[data-question=single]")).to_contain_text("Correct")
     expect(page.locator("tr[data-question=tf]")).to_contain_text("Correct")
+    expect(page.locator("#calibration li")).to_have_text(
+        ["When you were certain, you were right 1 time out of 2."]
+    )
     page.screenshot(path=artifacts / "my-progress.png", full_page=True)
 
     # Logging out ends the session; logging back in shows the same scores.
@@ -194,12 +204,15 @@ def test_instructor_sees_what_the_class_got_wrong(
             student.headers["X-CSRFToken"] = token
             body = {"username": f"student{i}", "password": PASSWORD}
             assert student.post("/api/auth/register", json=body).status_code == 201
+            student.headers["X-CSRFToken"] = student.cookies["csrftoken"]  # rotated at login
             for qid, tries in answers.items():
                 for a in tries:
-                    path = f"/api/lessons/rnn/quiz/{qid}/attempts"
+                    slug = "rnn-training" if qid == "clipping-vanishing" else "rnn"
+                    path = f"/api/lessons/{slug}/quiz/{qid}/attempts"
                     assert student.post(path, json={"answer": a}).status_code == 200
-            path = "/api/lessons/rnn/dilemmas/phone-reviews/responses"
-            assert student.post(path, json={"choice": choice}).status_code == 200
+            path = "/api/lessons/rnn-gated/dilemmas/phone-reviews/responses"
+            body = {"choice": choice, "reason": f"reason {i}", "confidence": 3}
+            assert student.post(path, json=body).status_code == 200
     db = Database.from_url(url)
     with db.session(write=True) as session:
         create_user(session, username="teach", password=PASSWORD, role="instructor")

@@ -14,6 +14,8 @@ BASIC = "#how-it-works-rnn-stepper-1"  # rnn, H=4, "hello", cell locked
 VANISH = "#challenges-rnn-stepper-1"  # parade view, rnn only
 VARIANTS = "#variants-rnn-stepper-1"  # lstm, parade view, nothing locked
 TRAIN = "#variants-rnn-stepper-2"  # train view
+# The course lesson each widget sits in.
+LESSON = {BASIC: "rnn", VANISH: "rnn-training", VARIANTS: "rnn-gated", TRAIN: "rnn-gated"}
 
 
 def trace(page: Page, base: str, **body: Any) -> dict[str, Any]:
@@ -30,7 +32,7 @@ def trace(page: Page, base: str, **body: Any) -> dict[str, Any]:
 
 
 def open_widget(page: Page, base: str, widget: str, query: str = "") -> Locator:
-    page.goto(f"{base}/lessons/rnn{query}")
+    page.goto(f"{base}/lessons/{LESSON[widget]}{query}")
     root = page.locator(widget)
     root.scroll_into_view_if_needed()
     expect(root.locator('[data-row="h"] .st-cell[data-value]').first).to_be_attached()
@@ -282,6 +284,42 @@ def test_predict_then_reveal(page: Page, live_server: str, console_errors: list[
     assert console_errors == []
 
 
+def test_predicting_follows_jumps_and_the_last_step(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
+    root = open_widget(page, live_server, BASIC)  # "hello": 5 steps
+    root.locator(".st-options label", has_text="Predict").click()
+    question, verdict = root.locator(".st-q"), root.locator(".st-verdict")
+    answers = root.locator(".st-q-buttons button")
+    expect(question).to_have_text("Step 2 reads “e”. Will unit 0 of h rise or fall?")
+    root.locator(".st-stage").focus()
+    page.keyboard.press("End")  # a jump with a question pending: nothing left to ask
+    expect(root.locator(".st-step-label")).to_have_text("5 / 5")
+    expect(question).to_contain_text("This is the last step")
+    expect(answers.first).to_be_hidden()
+    root.locator(".st-stage").focus()
+    page.keyboard.press("Home")  # back to the start: the question comes back
+    expect(question).to_have_text("Step 2 reads “e”. Will unit 0 of h rise or fall?")
+    root.locator(".st-stage").focus()
+    page.keyboard.press("ArrowRight")  # → with a question pending says why it waits
+    expect(verdict).to_have_text(
+        "Answer the question first: pick one of its buttons, then → steps on."
+    )
+    expect(answers.first).to_be_focused()
+    for step in (2, 3, 4):
+        answers.first.click()
+        expect(root.locator(".st-step-label")).to_have_text(f"{step} / 5")
+        expect(verdict).to_contain_text("Press → (or Step forward) for the next guess.")
+        page.keyboard.press("ArrowRight")
+        expect(question).to_contain_text(f"Step {step + 1} reads")
+    answers.first.click()  # the last guess: → is disabled, so the verdict says Home
+    expect(root.locator(".st-step-label")).to_have_text("5 / 5")
+    expect(verdict).to_contain_text("That was the last step: press Home (or First step)")
+    expect(verdict).not_to_contain_text("Press →")
+    expect(root.get_by_role("button", name="First step (Home)")).to_be_focused()
+    assert console_errors == []
+
+
 def test_text_first_table_lists_the_step(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
@@ -320,7 +358,7 @@ def test_the_weight_scale_slider_moves_the_memory_meter(
 def test_the_training_stream_draws_a_falling_loss(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
-    page.goto(f"{live_server}/lessons/rnn")
+    page.goto(f"{live_server}/lessons/rnn-gated")
     root = page.locator(TRAIN)
     root.scroll_into_view_if_needed()
     root.locator(".st-train label", has_text="Training steps").click()
@@ -342,8 +380,8 @@ def test_screenshots_laptop_and_phone(
 ) -> None:
     for width in (1280, 375):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(f"{live_server}/lessons/rnn")
         for widget in (BASIC, VANISH, VARIANTS, TRAIN):
+            page.goto(f"{live_server}/lessons/{LESSON[widget]}")
             root = page.locator(widget)
             root.scroll_into_view_if_needed()
             if widget != TRAIN:
@@ -362,8 +400,8 @@ def test_screenshots_laptop_and_phone(
 def test_every_control_has_a_name_and_the_stepper_takes_focus(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
-    page.goto(f"{live_server}/lessons/rnn")
-    for widget in (BASIC, VANISH, VARIANTS, TRAIN):
+    page.goto(f"{live_server}/lessons/rnn-gated")
+    for widget in (VARIANTS, TRAIN):
         page.locator(widget).scroll_into_view_if_needed()
     expect(page.locator(f'{VARIANTS} [data-row="h"] .st-cell[data-value]').first).to_be_attached()
     unnamed = page.evaluate(
@@ -375,7 +413,7 @@ def test_every_control_has_a_name_and_the_stepper_takes_focus(
             .map((el) => el.outerHTML.slice(0, 120))"""
     )
     assert unnamed == []
-    stage = page.locator(f"{BASIC} .st-stage")
+    stage = page.locator(f"{VARIANTS} .st-stage")
     stage.focus()
     outline = stage.evaluate("el => getComputedStyle(el).outlineStyle")
     assert outline != "none"  # a visible focus ring when reached with the keyboard

@@ -131,7 +131,7 @@ def test_predict_mode_asks_as_soon_as_it_is_on(
 def test_the_training_form_says_when_it_corrects_a_number(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
-    page.goto(f"{live_server}/lessons/rnn")
+    page.goto(f"{live_server}/lessons/rnn-gated")
     root = page.locator(TRAIN)
     root.scroll_into_view_if_needed()
     form = root.locator(".st-train")

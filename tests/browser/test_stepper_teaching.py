@@ -201,7 +201,7 @@ def test_the_rnn_vs_lstm_preset_plots_what_the_stream_sent(
     # is deterministic for its request), not read from the page's streamed responses, whose
     # "finished" events can come late on a loaded machine.
     page.on("request", on_request)
-    page.goto(f"{live_server}/lessons/rnn?{w}.lengths=3,15&{w}.budget=150")
+    page.goto(f"{live_server}/lessons/rnn-gated?{w}.lengths=3,15&{w}.budget=150")
     root = page.locator(TRAIN)
     root.scroll_into_view_if_needed()
     button = root.locator(".st-train-actions button", has_text="Compare RNN and LSTM")

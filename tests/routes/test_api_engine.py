@@ -330,6 +330,18 @@ def test_limits_are_what_the_requests_accept(client: TestClient) -> None:
             assert client.post("/api/engine/trace", json=body).status_code == status, body
     too_many = [{"step": 0, "unit": 0, "value": 0}] * (limits["max_overrides"] + 1)
     assert client.post("/api/engine/trace", json={"overrides": too_many}).status_code == 422
+    assert limits["inits"] == ["pytorch", "orthogonal"]
+    for init in limits["inits"]:
+        assert client.post("/api/engine/trace", json={"init": init}).status_code == 200
+    assert client.post("/api/engine/trace", json={"init": "zeros"}).status_code == 422
+    from app.lab.sampling import SampleRequest
+
+    for field, (lo, hi) in limits["sample"].items():
+        for ok in (lo, hi):
+            SampleRequest.model_validate({"network": "x" * 43, field: ok})
+        for bad in (lo / 2, hi * 1.5):
+            with pytest.raises(ValidationError):
+                SampleRequest.model_validate({"network": "x" * 43, field: bad})
     train = limits["train"]
     for field, (lo, hi) in train.items():
         TrainRequest.model_validate({field: lo})

@@ -29,9 +29,19 @@ def test_list_lessons(client: TestClient) -> None:
 
 def test_lesson_shape(mini_client: TestClient) -> None:
     body = mini_client.get("/api/lessons/mini").json()
-    assert set(body) == {"slug", "title", "summary", "narrated", "sections", "quiz", "dilemmas"}
+    assert set(body) == {
+        "slug",
+        "title",
+        "summary",
+        "invitation",
+        "narrated",
+        "sections",
+        "quiz",
+        "checked",
+        "dilemmas",
+    }
     assert [s["id"] for s in body["sections"]] == ["answer", "how-it-works", "quiz", "dilemmas"]
-    assert all(set(s) == {"id", "title", "html", "kind"} for s in body["sections"])
+    assert all(set(s) == {"id", "title", "html", "kind", "parts"} for s in body["sections"])
     q = {q["id"]: q for q in body["quiz"]}
     assert set(q["memory"]) == {
         "id",

@@ -70,7 +70,7 @@ def test_a_refused_answer_comes_back_as_a_plain_message(quiz_client: TestClient)
 
 def test_a_dilemma_fragment_is_the_dilemma_with_its_tradeoffs(quiz_client: TestClient) -> None:
     register(quiz_client, "bea")
-    data = {"choice": "lstm", "reason": "<script>x</script> long reviews"}
+    data = {"choice": "lstm", "reason": "<script>x</script> long reviews", "confidence": "4"}
     status, fragment = post_form(quiz_client, "/lessons/quizzy/dilemmas/phone", data)
     form = fragment.select_one("form#d-phone")
     assert status == 200 and form is not None and form["data-state"] == "answered"

@@ -43,7 +43,7 @@ def text(tag: Tag, selector: str) -> str:
 def respond(client: TestClient, choice: str, reason: str) -> None:
     response = client.post(
         "/api/lessons/quizzy/dilemmas/phone/responses",
-        json={"choice": choice, "reason": reason},
+        json={"choice": choice, "reason": reason, "confidence": 3},
         headers=csrf(client),
     )
     assert response.status_code == 200
@@ -197,16 +197,24 @@ def test_a_dilemma_answered_shows_the_choice_reason_tradeoffs_and_commentary(
 ) -> None:
     register(quiz_client, "ada")
     respond(quiz_client, "rnn", "first thought")
-    respond(quiz_client, "lstm", "Reviews are <long>.")  # the latest response counts
     d = lesson_page(quiz_client).select_one("form#d-phone")
     assert d is not None and d["data-state"] == "answered"
-    assert [str(i["value"]) for i in d.select("input[checked]")] == ["lstm"]
-    assert text(d, "textarea[name=reason]") == "Reviews are <long>."
+    assert [str(i["value"]) for i in d.select("input[checked]")] == ["rnn", "3"]
+    assert text(d, "button[type=submit]") == "Revise my answer"
+    respond(quiz_client, "lstm", "Reviews are <long>.")  # the revision: both are kept
+    d = lesson_page(quiz_client).select_one("form#d-phone")
+    assert d is not None and d["data-state"] == "revised"
+    assert d.select("input, textarea, button[type=submit]") == [
+        d.select_one("input[name=csrf_token]")
+    ], "no second revision"
     assert text(d, ".feedback .tradeoffs li.chosen h4") == "An LSTM your choice"
     assert "SECRET-cost-forgets" in text(d, ".feedback .tradeoffs")
-    assert text(d, ".feedback .your-reason") == "Your reason: Reviews are <long>."
+    answers = [" ".join(li.text.split()) for li in d.select(".your-answers li")]
+    assert answers == [
+        "Your first answer: A plain RNN (how sure: 3 of 5) first thought",
+        "Your revised answer: An LSTM (how sure: 3 of 5) Reviews are <long>.",
+    ]
     assert "SECRET-commentary" in text(d, ".feedback .commentary")
-    assert text(d, "button[type=submit]") == "Change my choice"
 
 
 def test_engine_numbers_on_the_page_are_the_students_own_and_grade_right(

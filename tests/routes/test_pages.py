@@ -69,19 +69,27 @@ def test_quiz_questions_are_visible_with_their_options(mini_client: TestClient) 
     assert [f["data-question"] for f in forms] == ["memory", "params", "steps", "tf"]
     memory = forms[0]
     assert "What carries memory between steps?" in memory.find("legend").get_text()
-    radios = memory.find_all("input", attrs={"type": "radio"})
+    radios = memory.find_all("input", attrs={"type": "radio", "name": "answer"})
     assert [r["value"] for r in radios] == ["hidden", "weights"]
     assert forms[1].find("input", attrs={"name": "answer", "inputmode": "decimal"}) is not None
     steps = forms[2].find_all("select")
     assert len(steps) == 3
-    assert [o.get_text() for o in forms[3].find_all("label")] == [" True", " False"]
+    answers = forms[3].select("label:has(input[name=answer])")
+    assert [o.get_text() for o in answers] == [" True", " False"]
     dilemma = soup.select_one("#dilemmas form.dilemma")
     assert dilemma.find("h3").get_text() == "Reviews on a phone"
-    assert [r["value"] for r in dilemma.find_all("input", attrs={"type": "radio"})] == [
+    assert [r["value"] for r in dilemma.find_all("input", attrs={"name": "choice"})] == [
         "rnn",
         "lstm",
     ]
     assert dilemma.find("textarea", attrs={"name": "reason"}) is not None
+    sure = dilemma.select_one("fieldset.confidence")
+    assert sure is not None and sure.legend.get_text(" ", strip=True).startswith(
+        "How sure are you?"
+    )
+    assert [r["value"] for r in sure.find_all("input", attrs={"name": "confidence"})] == list(
+        "12345"
+    )
 
 
 def test_empty_seed_sections_say_coming_soon(client: TestClient) -> None:
@@ -90,6 +98,16 @@ def test_empty_seed_sections_say_coming_soon(client: TestClient) -> None:
         section = soup.find("section", id=sid)
         assert section.find(class_="coming-soon").get_text() == "Coming soon."
     assert soup.find("section", id="analogy").find(class_="coming-soon") is None
+
+
+def test_a_seed_lesson_keeps_its_call_to_action_and_can_be_listened_to(client: TestClient) -> None:
+    soup = soup_of(client, "/lessons/rnn-lesson")
+    header = soup.find("header", class_="lesson-header")
+    assert header is not None
+    assert header.find("p", class_="invitation").get_text() == "Listen to the answer"
+    player = soup.find(class_="listen")
+    assert player is not None and player["data-narrated"] == "answer"
+    assert client.get("/api/lessons/rnn-lesson").json()["invitation"] == "Listen to the answer"
 
 
 def test_user_text_is_escaped_in_pages(make_lesson, settings) -> None:  # type: ignore[no-untyped-def]
@@ -168,3 +186,19 @@ def test_an_unknown_address_gets_a_plain_404_page(client: TestClient) -> None:
     soup = soup_of(client, "/no/such/page", status=404)
     assert soup.find("h1").get_text() == "Page not found"
     assert soup.find("main").find("p").get_text() == "There is no page at this address."
+
+
+def test_a_finished_ordering_question_shows_the_students_order_as_a_list(
+    quiz_client: TestClient,
+) -> None:
+    from db_fixtures import WRONG_ANSWERS, attempt, register
+
+    register(quiz_client, "ada")
+    page = soup_of(quiz_client, "/lessons/quizzy")
+    assert len(page.select("form#q-order select")) == 3  # open: one position select per item
+    for _ in range(3):  # out of tries with the order reversed
+        assert attempt(quiz_client, "order", WRONG_ANSWERS["order"]).status_code == 200
+    form = soup_of(quiz_client, "/lessons/quizzy").select_one("form#q-order")
+    assert form is not None and form.select("select") == []
+    shown = [li.get_text() for li in form.select("ol.ordering-done li")]
+    assert shown == ["Apply tanh", "Add the recurrent term", "Project the input"]

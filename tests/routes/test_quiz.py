@@ -257,7 +257,7 @@ def test_dilemma_response_returns_tradeoffs_and_commentary(
     register(quiz_client, "ada")
     response = quiz_client.post(
         "/api/lessons/quizzy/dilemmas/phone/responses",
-        json={"choice": "lstm", "reason": "Reviews are long."},
+        json={"choice": "lstm", "reason": "Reviews are long.", "confidence": 4},
         headers=csrf(quiz_client),
     )
     body = response.json()
@@ -282,6 +282,12 @@ def test_dilemma_response_returns_tradeoffs_and_commentary(
         ({"choice": ""}, "Choose one of the options before you commit."),
         ({"choice": "gru"}, "Choose one of the options: rnn, lstm."),
         ({"choice": "rnn", "reason": "x" * 2001}, "Keep your reason to 2000 characters; yours"),
+        ({"choice": "rnn", "confidence": 3}, "Write a sentence or two on why"),
+        ({"choice": "rnn", "reason": "  ", "confidence": 3}, "Write a sentence or two on why"),
+        ({"choice": "rnn", "reason": "small"}, "Say how sure you are, from 1"),
+        ({"choice": "rnn", "reason": "small", "confidence": 6}, "whole number from 1 to 5"),
+        ({"choice": "rnn", "reason": "small", "confidence": 0}, "whole number from 1 to 5"),
+        ({"choice": "rnn", "reason": "small", "confidence": "sure"}, "whole number from 1 to 5"),
     ],
 )
 def test_a_bad_dilemma_response_says_what_is_wrong(
@@ -294,7 +300,7 @@ def test_a_bad_dilemma_response_says_what_is_wrong(
     assert response.status_code == 422
     assert isinstance(response.json()["detail"], str) and says in response.json()["detail"]
     assert count(db_settings, DilemmaResponse) == 0
-    ok = {"choice": "rnn", "reason": "x" * 2000}
+    ok = {"choice": "rnn", "reason": "x" * 2000, "confidence": 5}
     assert (
         quiz_client.post(
             "/api/lessons/quizzy/dilemmas/phone/responses", json=ok, headers=csrf(quiz_client)
@@ -361,6 +367,7 @@ def test_html_out_of_tries_and_guest_notice(quiz_client: TestClient) -> None:
     response = quiz_client.post(action, data=data | {"answer": "true"})
     assert "logged in" in BeautifulSoup(response.text, "html.parser").select_one(".notice").text  # type: ignore[union-attr]
     register(quiz_client, "ada")
+    action, data = lesson_form(quiz_client, "tf")  # logging in rotated the CSRF token
     quiz_client.post(action, data=data | {"answer": "false"})
     again = quiz_client.post(action, data=data | {"answer": "false"})
     assert again.status_code == 409
@@ -372,7 +379,8 @@ def test_html_dilemma_form(quiz_client: TestClient) -> None:
     assert form is not None
     token = str(form.select_one("input[name=csrf_token]")["value"])  # type: ignore[index]
     response = quiz_client.post(
-        str(form["action"]), data={"csrf_token": token, "choice": "rnn", "reason": "small"}
+        str(form["action"]),
+        data={"csrf_token": token, "choice": "rnn", "reason": "small", "confidence": "2"},
     )
     soup = BeautifulSoup(response.text, "html.parser")
     assert "SECRET-commentary" in soup.select_one(".commentary").text  # type: ignore[union-attr]

@@ -9,7 +9,7 @@ import { mathSpeech } from "./mathspeech.js";
 const SKIP =
   ".widget, form, pre, code, table, figure, img, svg, button, input, select, textarea, " +
   "script, style, template, .quiz, .dilemmas, .coming-soon, .math-error, [hidden], " +
-  "[aria-hidden='true'], .listen";
+  "[aria-hidden='true'], .listen, .section-check";
 // Elements that end a sentence's run of text: a sentence never spans two of them.
 const BLOCKS = new Set(
   (
@@ -73,8 +73,11 @@ function sentenceRanges(text, lang) {
     .filter(([a, b]) => /[\p{L}\p{N}\uFFFC]/u.test(text.slice(a, b)));
 }
 
-/** Return the words a voice should say for a math element. */
+/** Return the words a voice should say for a math element: the author's (the lesson's `say:`)
+ *  or the LaTeX alttext spelled out. */
 function spokenMath(math) {
+  const said = math.getAttribute("data-say");
+  if (said) return said;
   const alt = math.getAttribute("alttext");
   return alt ? mathSpeech(alt) : "a formula";
 }

@@ -40,11 +40,14 @@ export async function fetchTrace(body, signal) {
   return data;
 }
 
-/** Run a training job, calling onRecord for each NDJSON record until the stream ends. */
+/**
+ * Run a training job, calling onRecord for each NDJSON record until the stream ends. The CSRF
+ * token goes along: a run that keeps its network (`keep`) changes state on the server.
+ */
 export async function streamTrain(body, onRecord, signal) {
   const response = await fetch("/api/engine/train", {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "X-CSRFToken": csrfToken() },
     body: JSON.stringify(body),
     signal,
   });
@@ -63,4 +66,22 @@ export async function streamTrain(body, onRecord, signal) {
     }
   }
   if (buffer.trim()) onRecord(JSON.parse(buffer));
+}
+
+/** Return the page's CSRF token (the `csrftoken` cookie), for requests that change state. */
+export function csrfToken() {
+  const cookie = document.cookie.split("; ").find((c) => c.startsWith("csrftoken="));
+  return cookie ? cookie.slice("csrftoken=".length) : "";
+}
+
+/** Return text written by a kept network (see POST /api/engine/sample). */
+export async function fetchSample(body, signal) {
+  const response = await fetch("/api/engine/sample", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+    signal,
+  });
+  if (!response.ok) throw new ApiError(await problem(response));
+  return response.json();
 }

@@ -1,5 +1,7 @@
 // A small canvas line chart (loss curves, the first float's influence): axes, ticks, log y.
 
+import { onSchemeChange } from "../theme.js";
+
 const FONT = "12px system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif";
 
 function niceStep(span, count) {
@@ -36,6 +38,11 @@ export class LineChart {
     this.canvas.style.height = `${this.opts.height}px`;
     if (opts.yLabel) this.canvas.dataset.yLabel = opts.yLabel;
     this.data = { series: [] };
+    // Colours may be CSS (var(--lane-rnn)): a probe inside the canvas (fallback content, never
+    // painted) resolves them in the page's scheme, once per draw, never per frame.
+    this.probe = document.createElement("span");
+    this.canvas.append(this.probe);
+    this.resolved = new Map();
     this.base = document.createElement("canvas"); // axes, text and lines: redrawn when data change
     this.overlay = null; // the moving marker: drawn on top without text, so no style recalc
     this.width = 0; // cached from the observer: reading clientWidth mid-step would force layout
@@ -43,11 +50,25 @@ export class LineChart {
       this.width = entries[0].contentRect.width;
       this.draw(this.data);
     }).observe(this.canvas);
+    onSchemeChange(() => this.draw(this.data));
+  }
+
+  /** Return `colour` as the canvas can use it: CSS variables resolved in this scheme. */
+  paint(colour) {
+    if (!colour?.includes("var(")) return colour;
+    let out = this.resolved.get(colour);
+    if (!out) {
+      this.probe.style.color = colour;
+      out = getComputedStyle(this.probe).color;
+      this.resolved.set(colour, out);
+    }
+    return out;
   }
 
   /** data: {series: [{points: [[x, y]], colour, dash, width, alpha, dots}], hlines} */
   draw(data) {
     this.data = data;
+    this.resolved.clear(); // the scheme may have changed since the last draw
     // what is plotted, for a reader of the page without its pixels (the browser tests)
     this.canvas.dataset.series = JSON.stringify(data.series.map((s) => s.points));
     const { canvas, opts } = this;
@@ -105,8 +126,9 @@ export class LineChart {
     const Y = (y) => top + ph - ((fy(y) - fy(y0)) / (fy(y1) - fy(y0))) * ph;
 
     // grid and ticks
-    ctx.strokeStyle = "#e6e2d8";
-    ctx.fillStyle = "#5b6473";
+    const muted = this.paint("var(--st-muted)");
+    ctx.strokeStyle = this.paint("var(--st-line)");
+    ctx.fillStyle = muted;
     ctx.lineWidth = 1;
     ctx.textAlign = "right";
     ctx.textBaseline = "middle";
@@ -124,7 +146,7 @@ export class LineChart {
       ctx.fillText(tickLabel(v, false), X(v), top + ph + 5);
     }
     if (opts.xLabel) ctx.fillText(opts.xLabel, left + pw / 2, top + ph + 19);
-    ctx.strokeStyle = "#9aa1ad";
+    ctx.strokeStyle = this.paint("var(--st-faint)");
     ctx.beginPath();
     ctx.moveTo(left, top);
     ctx.lineTo(left, top + ph);
@@ -147,7 +169,7 @@ export class LineChart {
     ctx.clip();
     for (const l of data.hlines || []) {
       ctx.setLineDash([4, 4]);
-      ctx.strokeStyle = l.colour || "#5b6473";
+      ctx.strokeStyle = this.paint(l.colour) || muted;
       const y = Y(l.y);
       ctx.beginPath();
       ctx.moveTo(left, y);
@@ -157,14 +179,14 @@ export class LineChart {
       if (l.label) {
         ctx.textAlign = "right";
         ctx.textBaseline = "bottom";
-        ctx.fillStyle = l.colour || "#5b6473";
+        ctx.fillStyle = this.paint(l.colour) || muted;
         ctx.fillText(l.label, left + pw - 4, y - 2);
       }
     }
     for (const s of data.series) {
       if (!s.points.length) continue;
-      ctx.strokeStyle = s.colour;
-      ctx.fillStyle = s.colour;
+      ctx.strokeStyle = this.paint(s.colour);
+      ctx.fillStyle = this.paint(s.colour);
       ctx.globalAlpha = s.alpha ?? 1;
       ctx.lineWidth = s.width ?? 2;
       ctx.setLineDash(s.dash || []);
@@ -206,14 +228,14 @@ export class LineChart {
     ctx.setTransform(this.dpr, 0, 0, this.dpr, 0, 0);
     const { x, dots } = this.overlay;
     const { top, ph } = this.plot;
-    ctx.strokeStyle = "rgba(29, 35, 48, .35)";
+    ctx.strokeStyle = this.paint("var(--st-faint)"); // resolved in draw(): cached
     ctx.lineWidth = 1;
     ctx.beginPath();
     ctx.moveTo(this.X(x), top);
     ctx.lineTo(this.X(x), top + ph);
     ctx.stroke();
     for (const d of dots) {
-      ctx.fillStyle = d.colour;
+      ctx.fillStyle = this.paint(d.colour);
       ctx.beginPath();
       ctx.arc(this.X(x), this.Y(d.y), 4, 0, 2 * Math.PI);
       ctx.fill();

@@ -30,6 +30,15 @@ function luminance([r, g, b]) {
   return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
 }
 
+// Text on a fill: white or black, whichever contrasts more. Pure black matters: against any
+// fill one of the two reaches WCAG's 4.5:1 (the worst case, L ≈ 0.18, gives 4.58 either way),
+// which a softer dark ink does not.
+function inkOn(L) {
+  const onWhite = 1.05 / (L + 0.05);
+  const onBlack = (L + 0.05) / 0.05;
+  return onWhite >= onBlack ? "#fff" : "#000";
+}
+
 function table(stops) {
   const rgb = stops.map(hexToRgb);
   const fill = [];
@@ -40,7 +49,7 @@ function table(stops) {
     const f = x - j;
     const c = rgb[j].map((a, k) => Math.round(a + (rgb[j + 1][k] - a) * f));
     fill.push(`rgb(${c[0]},${c[1]},${c[2]})`);
-    ink.push(luminance(c) < 0.33 ? "#fff" : "#1d2330");
+    ink.push(inkOn(luminance(c)));
   }
   return { fill, ink, stops };
 }
@@ -86,6 +95,12 @@ export function gradient(name) {
   return `linear-gradient(to right, ${stops.join(", ")})`;
 }
 
-// Okabe–Ito colours for the three cells' lines, also told apart by dash pattern.
-export const CELL_COLOURS = { rnn: "#d55e00", lstm: "#0072b2", gru: "#009e73" };
+// Okabe–Ito hues for the three cells' lines, also told apart by dash pattern. The colours are
+// stepper.css's --lane-* tokens (light and dark): vermilion and bluish green darkened for the
+// light scheme, all three lightened for the dark one, so names written in them reach 4.5:1.
+export const CELL_COLOURS = {
+  rnn: "var(--lane-rnn)",
+  lstm: "var(--lane-lstm)",
+  gru: "var(--lane-gru)",
+};
 export const CELL_DASH = { rnn: [], lstm: [6, 3], gru: [2, 3] };

@@ -10,7 +10,30 @@ const SLOW = 120; // ms before a request counts as slow enough to show the loadi
 
 /** Return what identifies a trace's network (its weights), whatever the input. */
 export const networkKey = (run) =>
-  `${run.cell}|${run.hidden_size}|${run.seed}|${run.weight_scale}|${run.memory_bias}`;
+  run.network
+    ? `${run.network}|${run.trained}`
+    : `${run.cell}|${run.hidden_size}|${run.seed}|${run.weight_scale}|${run.memory_bias}|${run.init}`;
+
+// The lanes of a kept trained network: the same network after and before training.
+export const TRAINED_LANES = ["trained", "before"];
+
+/** Return the lane whose numbers are shown below the parade: the trained one, or the cell. */
+export const focusLane = (s) => (s.net ? "trained" : s.cell);
+
+/** Return the part of a trace request that names the network of `lane` in state s. */
+function networkOf(s, lane) {
+  if (s.net) {
+    const { id, cell, H } = s.net;
+    return { cell, hidden_size: H, network: id, trained: lane === "trained" };
+  }
+  return {
+    cell: lane,
+    hidden_size: s.H,
+    seed: s.seed,
+    weight_scale: s.ws,
+    memory_bias: s.mb,
+  };
+}
 
 export class TraceLoader {
   /**
@@ -36,27 +59,21 @@ export class TraceLoader {
    * - the weights only while the equation panel is open (see weights()), per network.
    */
   async load(s, cells) {
-    const base = {
-      hidden_size: s.H,
+    const full = (lane) => ({
+      ...networkOf(s, lane),
       input: s.input,
-      seed: s.seed,
-      weight_scale: s.ws,
-      memory_bias: s.mb,
-    };
-    const full = (cell) => ({
-      cell,
-      ...base,
       overrides: [],
       include_influence: true,
       include_params: false,
     });
-    const others = cells.filter((c) => c !== s.cell);
+    const focus = focusLane(s);
+    const others = cells.filter((c) => c !== focus);
     // a big trace shows its states first; a small one comes in one answer
     const big = s.input.length * s.input.length * s.H >= BIG_TRACE;
     const split = s.forks.length > 0 || big;
     const main = split
-      ? { ...full(s.cell), overrides: s.forks, include_influence: false }
-      : full(s.cell);
+      ? { ...full(focus), overrides: s.forks, include_influence: false }
+      : full(focus);
     this.abort?.abort();
     const ctl = new AbortController();
     this.abort = ctl;
@@ -67,9 +84,9 @@ export class TraceLoader {
       const first = fetchTrace(main, ctl.signal);
       // the meters are asked for at once (in parallel), and awaited after the first paint;
       // the shown cell's meter comes alone: its states are already in `first`
-      const meterOnly = { ...full(s.cell), include_states: false };
-      const influence = [s.cell, ...others].map((cell) => {
-        if (cell !== s.cell) return fetchTrace(full(cell), ctl.signal);
+      const meterOnly = { ...full(focus), include_states: false };
+      const influence = [focus, ...others].map((cell) => {
+        if (cell !== focus) return fetchTrace(full(cell), ctl.signal);
         return split ? fetchTrace(meterOnly, ctl.signal) : first;
       });
       for (const p of influence) p.catch(() => {}); // awaited below: never unhandled
@@ -78,14 +95,14 @@ export class TraceLoader {
       clearTimeout(slow);
       this.busy(false);
       this.trace = trace;
-      this.runs = { [s.cell]: trace };
+      this.runs = { [focus]: trace };
       this.meterPending = split;
       this.onStates();
       meter = setTimeout(() => this.busy(true, "Computing the memory meter…", true), SLOW);
       const runs = await Promise.all(influence);
       if (ctl.signal.aborted) return;
       this.trace = { ...trace, influence: runs[0].influence };
-      this.runs = { [s.cell]: this.trace };
+      this.runs = { [focus]: this.trace };
       others.forEach((cell, i) => {
         this.runs[cell] = runs[i + 1];
       });
@@ -127,13 +144,14 @@ export class TraceLoader {
     const key = networkKey(run);
     if (this.params?.key === key) return this.params.value;
     // the weights do not depend on the input: a one-character request carries them
+    const network = run.network
+      ? { network: run.network, trained: run.trained }
+      : { seed: run.seed, weight_scale: run.weight_scale, memory_bias: run.memory_bias };
     const body = {
       cell: run.cell,
       hidden_size: run.hidden_size,
       input: " ",
-      seed: run.seed,
-      weight_scale: run.weight_scale,
-      memory_bias: run.memory_bias,
+      ...network,
       overrides: [],
       include_influence: false,
       include_params: true,

@@ -18,5 +18,7 @@ export const limits = Object.freeze({
   memoryBias: l.memory_bias,
   maxOverrides: l.max_overrides,
   overrides: l.overrides, // {h: [-1, 1], c: [-10, 10], forget: [0, 1]}
+  inits: l.inits, // ["pytorch", "orthogonal"]
   train: { hidden: l.train.hidden_size, length: l.train.parade_length, steps: l.train.steps },
+  sample: { temperature: l.sample.temperature, length: l.sample.length },
 });

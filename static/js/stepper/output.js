@@ -1,4 +1,10 @@
-// The readout: the five most likely next characters at this step, under untrained weights.
+// The readout: the five most likely next characters at this step, under untrained weights (or
+// the weights of a network the student trained).
+
+const UNTRAINED =
+  "Untrained weights: predictions are random until trained. " +
+  "Try the Train view to see a network learn.";
+const TRAINED = "Trained weights: these guesses are what the network learnt from the lesson text.";
 
 import { glyph, h, pct, spoken } from "./dom.js";
 import { topK } from "./run.js";
@@ -15,6 +21,7 @@ export class Predictions {
       this.list.append(li);
       return { li, ch, bar, val };
     });
+    this.note = h("p", { class: "st-note", text: UNTRAINED });
     this.el = h(
       "details",
       { class: "st-out st-fold", open },
@@ -24,18 +31,14 @@ export class Predictions {
         h("span", { class: "st-fold-title", text: "Top 5 guesses for the next character" }),
       ),
       this.list,
-      h("p", {
-        class: "st-note",
-        text:
-          "Untrained weights: predictions are random until trained. " +
-          "Try the Train view to see a network learn.",
-      }),
+      this.note,
     );
   }
 
   /** Paint step t's top 5; `next` is the actual next input character (or undefined). */
   update(run, t) {
     if (!run) return;
+    this.note.textContent = run.network && run.trained ? TRAINED : UNTRAINED;
     const probs = run.probs[t];
     const next = run.input[t + 1];
     const top = topK(probs, 5);
@@ -46,7 +49,9 @@ export class Predictions {
       row.ch.textContent = glyph(ch);
       row.bar.style.width = `${(probs[i] / max) * 100}%`;
       row.val.textContent = pct(probs[i]);
-      row.li.title = `P(next = ${spoken(ch)}) = ${probs[i]}`;
+      row.li.title = `P(next = ${spoken(ch)}) = ${probs[i]}`; // exact, for the mouse
+      // a screen reader hears the rounded share, as the bar shows it
+      row.li.setAttribute("aria-label", `${spoken(ch)}: ${pct(probs[i])}`);
       row.li.dataset.value = String(probs[i]);
       row.li.classList.toggle("actual", ch === next);
     });

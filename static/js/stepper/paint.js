@@ -3,6 +3,7 @@
 
 import { glyph, h } from "./dom.js";
 import { equationHtml, unitUpdate } from "./equation.js";
+import { focusLane } from "./fetching.js";
 import { limits } from "./limits.js";
 import { editedRun } from "./run.js";
 import { announcement } from "./table.js";
@@ -28,7 +29,7 @@ export class StepPainter {
     this.transport.setLength(this.T);
     v.sequence.build(run.input);
     if (s.view === "parade") {
-      v.parade.build(run.input, lanes, s.cell, laneLock);
+      v.parade.build(run.input, lanes, focusLane(s), laneLock);
       v.memoryHint.update(run.memory_bias, runs);
     }
     v.grid.build(run.cell, run.hidden_size);
@@ -50,6 +51,7 @@ export class StepPainter {
     v.fork.sync({ cell, T: this.T, H, t: s.t, unit: s.unit, forks: s.forks });
     // what is on show, for whoever reads the page (tests, the benchmark): not the state asked for
     Object.assign(v.stage.dataset, { cell, hidden: H, steps: this.T, scale: run.weight_scale });
+    v.stage.dataset.network = run.network ?? "";
   }
 
   /** Paint step s.t of `run` everywhere; `meterPending`: the memory meter is still computing. */

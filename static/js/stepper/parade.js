@@ -9,6 +9,18 @@ import { limits } from "./limits.js";
 import { ratioText } from "./sequence.js";
 
 const FLOAT_W = 38; // px between float centres
+// The lanes of a kept trained network (fetching.js TRAINED_LANES): after and before training.
+const TRAINED_LANES = {
+  trained: { name: "Trained", colour: CELL_COLOURS.lstm, dash: [] },
+  before: { name: "Before training", colour: CELL_COLOURS.rnn, dash: [6, 3] },
+};
+/** Return how lane `lane` (a cell, or a trained network's lane) is named and drawn. */
+const laneLook = (lane) =>
+  TRAINED_LANES[lane] ?? {
+    name: limits.cellNames[lane],
+    colour: CELL_COLOURS[lane],
+    dash: CELL_DASH[lane],
+  };
 const FLOOR = 1e-30; // the chart's lowest value: below this the float is long gone
 
 export class Parade {
@@ -53,10 +65,10 @@ export class Parade {
       this.legendEl.replaceChildren(
         chartLegend(
           cells.map((c) => ({
-            colour: CELL_COLOURS[c],
-            dash: CELL_DASH[c],
+            colour: laneLook(c).colour,
+            dash: laneLook(c).dash,
             dotted: c === "gru",
-            label: limits.cellNames[c],
+            label: laneLook(c).name,
           })),
         ),
       );
@@ -65,12 +77,13 @@ export class Parade {
     }
     for (const l of this.lanes) {
       l.el.classList.toggle("focus", l.cell === focus);
-      l.name.setAttribute("aria-pressed", String(l.cell === focus));
+      if (l.name.tagName === "BUTTON")
+        l.name.setAttribute("aria-pressed", String(l.cell === focus));
     }
   }
 
   lane(cell, input, locked) {
-    const text = limits.cellNames[cell];
+    const text = laneLook(cell).name;
     const name = locked
       ? h("span", { class: "st-lane-name", text })
       : h("button", {
@@ -80,7 +93,7 @@ export class Parade {
           title: `Show the ${text}'s numbers below`,
           onclick: () => this.onPickCell(cell),
         });
-    name.style.setProperty("--lane", CELL_COLOURS[cell]);
+    name.style.setProperty("--lane", laneLook(cell).colour);
     const floats = [...input].map((ch, k) => {
       const f = h(
         "span",
@@ -173,8 +186,8 @@ export class Parade {
       this.series = this.lanes
         .filter((l) => this.runs[l.cell]?.influence)
         .map((l) => ({
-          colour: CELL_COLOURS[l.cell],
-          dash: CELL_DASH[l.cell],
+          colour: laneLook(l.cell).colour,
+          dash: laneLook(l.cell).dash,
           width: l.cell === this.focus ? 3 : 2,
           points: this.runs[l.cell].influence.map((row, s) => [s + 1, Math.max(FLOOR, row[0])]),
         }));

@@ -122,8 +122,9 @@ export class PredictPanel {
     if (focus) this.buttons.firstChild.focus();
   }
 
-  /** Show the verdict for `guess` about step t of `run` (h went from `before`); return right. */
-  reveal(guess, run, t, u, before) {
+  /** Show the verdict for `guess` about step t of `run` (h went from `before`; `last`: no
+   *  step follows); return right. */
+  reveal(guess, run, t, u, before, last = false) {
     this.pending = false;
     let truth;
     let text;
@@ -149,9 +150,10 @@ export class PredictPanel {
     this.question.textContent = "";
     this.result.className = `st-verdict ${right ? "right" : "wrong"}`;
     this.result.dataset.truth = truth;
-    this.result.textContent =
-      `${right ? "✓ Right" : "✗ Not this time"}: at step ${t + 1} ${text} ` +
-      "Press → (or Step forward) for the next guess.";
+    const then = last
+      ? "That was the last step: press Home (or First step) to predict the parade again."
+      : "Press → (or Step forward) for the next guess.";
+    this.result.textContent = `${right ? "✓ Right" : "✗ Not this time"}: at step ${t + 1} ${text} ${then}`;
     this.score.textContent = `Score: ${this.right} of ${this.total}`;
     return right;
   }
@@ -159,6 +161,14 @@ export class PredictPanel {
   /** Put the keyboard on the first answer of the pending question. */
   focusAnswer() {
     if (this.pending && !this.buttons.hidden) this.buttons.firstChild?.focus();
+  }
+
+  /** Say why → waits (a question is pending), and put the keyboard on its answers. */
+  nudge() {
+    this.result.className = "st-verdict";
+    this.result.textContent =
+      "Answer the question first: pick one of its buttons, then → steps on.";
+    this.focusAnswer();
   }
 
   idle(message) {

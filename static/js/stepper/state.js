@@ -6,13 +6,21 @@ import { debounce } from "./dom.js";
 import { decodeForks, encodeForks } from "./fork.js";
 import { limits } from "./limits.js";
 import { sanitize } from "./sanitize.js";
-import { PRESET, parseLengths, trainLimits } from "./trainsettings.js";
+import {
+  FORGET_BIASES,
+  PRESET,
+  parseLengths,
+  TRAIN_MEMORY_BIAS,
+  trainLimits,
+} from "./trainsettings.js";
 import { readUrlState, urlWith, writeUrlState } from "./url.js";
 
 export const VIEWS = { stepper: "Step through", parade: "Parade", train: "Train" };
 export const SPEEDS = [0.5, 1, 2, 4, 8];
 // The settings that make another network or input: a change refetches the trace.
-const NETWORK_KEYS = ["cell", "H", "ws", "mb", "seed", "input"];
+const NETWORK_KEYS = ["cell", "H", "ws", "mb", "seed", "input", "net"];
+// The settings of a seeded network: changing one leaves a trained network for a seeded one.
+const SEEDED_KEYS = ["cell", "H", "ws", "mb", "seed"];
 
 export const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 const int = (s, fallback) => (s != null && /^-?\d+$/.test(s) ? parseInt(s, 10) : fallback);
@@ -44,8 +52,13 @@ export function initialState(config, url, locked) {
     eqRun: url.eq === "original" ? "original" : "edited",
     table: url.table === "1",
     speed: SPEEDS.includes(num(url.speed, 1)) ? num(url.speed, 1) : 1,
+    // a kept trained network on show ({id, cell, H, label}), or null: never in the URL, as
+    // it is kept only for a while
+    net: null,
     train: {
       task: url.task === "next_char" ? "next_char" : "remember_first",
+      init: L.inits.includes(url.init) ? url.init : "pytorch",
+      fb: FORGET_BIASES.includes(num(url.fb, -1)) ? num(url.fb, -1) : TRAIN_MEMORY_BIAS,
       length: clamp(int(url.length, train.length[2]), train.length[0], train.length[1]),
       steps: clamp(int(url.steps, train.steps[2]), train.steps[0], train.steps[1]),
       lr: clamp(num(url.lr, 0.01), 0.0001, 1),
@@ -74,7 +87,7 @@ export function initialState(config, url, locked) {
  */
 function isNewTrace(a, b) {
   const cell = a.cell !== b.cell && b.view === "stepper";
-  return a.input !== b.input || a.seed !== b.seed || a.H !== b.H || cell;
+  return a.input !== b.input || a.seed !== b.seed || a.H !== b.H || cell || a.net !== b.net;
 }
 
 /** Return the edits that still fit the network of state s (the server's override limits). */
@@ -95,9 +108,14 @@ export function validForks(forks, s) {
 export function applyPatch(s, patch) {
   const before = { ...s };
   Object.assign(s, patch);
+  if (
+    patch.net === undefined &&
+    SEEDED_KEYS.some((k) => patch[k] != null && patch[k] !== before[k])
+  )
+    s.net = null;
   if (patch.H != null) s.unit = clamp(s.unit, 0, s.H - 1);
-  if (isNewTrace(before, s)) s.t = 0;
-  const network = NETWORK_KEYS.some((k) => patch[k] != null && patch[k] !== before[k]);
+  if (isNewTrace(before, s)) s.t = patch.t ?? 0;
+  const network = NETWORK_KEYS.some((k) => patch[k] !== undefined && patch[k] !== before[k]);
   let dropped = false;
   if (network && !patch.forks) {
     const kept = validForks(s.forks, s);
@@ -112,6 +130,7 @@ export function applyPatch(s, patch) {
 export function applyLive(s, patch) {
   const before = { ...s };
   Object.assign(s, patch);
+  if (SEEDED_KEYS.some((k) => patch[k] != null && patch[k] !== before[k])) s.net = null;
   if (isNewTrace(before, s)) s.t = 0;
   s.unit = clamp(s.unit, 0, s.H - 1);
   s.forks = validForks(s.forks, s);
@@ -137,8 +156,10 @@ export function urlEntries(s) {
   if (s.table) e.table = 1;
   if (s.speed !== 1) e.speed = s.speed;
   if (s.view === "train") {
-    const { task, length, steps, lr, lengths, budget } = s.train;
+    const { task, length, steps, lr, lengths, budget, init } = s.train;
     Object.assign(e, { task, length, steps, lr });
+    if (init !== "pytorch") e.init = init;
+    if (s.train.fb !== TRAIN_MEMORY_BIAS) e.fb = s.train.fb;
     if (lengths.join() !== PRESET.lengths.join()) e.lengths = lengths.join();
     if (budget !== PRESET.steps) e.budget = budget;
   }

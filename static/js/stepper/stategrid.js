@@ -9,7 +9,13 @@ export class StateGrid {
   constructor({ title = "", onSelect }) {
     this.onSelect = onSelect;
     this.title = h("p", { class: "st-grid-title", text: title, hidden: !title });
-    this.rowsEl = h("div", { class: "st-rows" });
+    // It scrolls sideways when the units outgrow the widget: reachable by keyboard too.
+    this.rowsEl = h("div", {
+      class: "st-rows",
+      tabindex: "0",
+      role: "group",
+      "aria-label": title || "The state, unit by unit",
+    });
     this.el = h("div", { class: "st-grid" }, this.title, this.rowsEl);
     this.shape = "";
     this.selected = -1;

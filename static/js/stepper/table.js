@@ -12,7 +12,8 @@ export class NumbersTable {
     this.head = h("thead");
     this.body = h("tbody");
     this.table = h("table", { class: "st-table" }, this.caption, this.head, this.body);
-    this.wrap = h("div", { class: "st-table-wrap" }, this.table);
+    // It scrolls sideways on a phone: reachable by keyboard, named by the table's caption.
+    this.wrap = h("div", { class: "st-table-wrap", tabindex: "0" }, this.table);
     this.hint = h("span", {
       class: "st-scroll-hint",
       "aria-hidden": "true",

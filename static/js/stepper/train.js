@@ -5,9 +5,18 @@
 
 import { streamTrain } from "./api.js";
 import { h, pct, uid } from "./dom.js";
+import { KeptNetworkPanel } from "./kept.js";
 import { limits } from "./limits.js";
 import { PresetResults, TrainCurves } from "./trainresults.js";
-import { LR_CHOICES, PRESET, readNumber, TRAIN_MEMORY_BIAS, trainLimits } from "./trainsettings.js";
+import {
+  FORGET_BIASES,
+  INIT_NAMES,
+  LR_CHOICES,
+  PRESET,
+  readNumber,
+  TRAIN_MEMORY_BIAS,
+  trainLimits,
+} from "./trainsettings.js";
 
 export { presetHidden } from "./trainsettings.js";
 
@@ -26,9 +35,10 @@ const INTRO =
 export class TrainView {
   /**
    * locked: {cell, hidden} fixed by the lesson; presetHidden: the preset's hidden size;
-   * onChange(patch): the student changed the form ({cell, H, train: {...}}).
+   * onChange(patch): the student changed the form ({cell, H, train: {...}});
+   * onOpen(net): step the network a run kept ({id, cell, H, label}) in the stepper.
    */
-  constructor({ locked, presetHidden, onChange }) {
+  constructor({ locked, presetHidden, onChange, onOpen }) {
     this.onChange = onChange;
     this.presetH = presetHidden;
     this.settings = null; // {cell, H, seed, train}: what sync() showed last
@@ -79,6 +89,19 @@ export class TrainView {
       { onchange: store },
       LR_CHOICES.map((v) => h("option", { value: v, text: String(v) })),
     );
+    this.init = h(
+      "select",
+      { onchange: store },
+      limits.inits.map((v) => h("option", { value: v, text: INIT_NAMES[v] ?? v })),
+    );
+    this.fb = h(
+      "select",
+      { onchange: store },
+      FORGET_BIASES.map((v) =>
+        h("option", { value: v, text: v === 0 ? "0 (PyTorch default)" : String(v) }),
+      ),
+    );
+    this.fbField = field("Forget-gate bias", this.fb);
     this.lengthField = field("Parade length L", this.length, "length");
     this.start = h("button", { type: "button", text: "Train", onclick: () => this.run() });
     this.stop = h("button", {
@@ -98,9 +121,13 @@ export class TrainView {
     this.status = h("p", { class: "st-train-status", role: "status" });
     this.progress = h("p", { class: "st-train-progress" });
     this.error = h("p", { class: "st-error", role: "alert" });
+    this.kept = new KeptNetworkPanel({ onOpen });
     this.curves = new TrainCurves();
     this.preset = new PresetResults();
 
+    // The task names are long: on a phone the field takes a row of its own (stepper.css).
+    const taskField = field("Task", this.task);
+    taskField.classList.add("st-task-field");
     this.el = h(
       "div",
       { class: "st-train" },
@@ -108,18 +135,21 @@ export class TrainView {
       h(
         "div",
         { class: "st-controls" },
-        field("Task", this.task),
+        taskField,
         field("Cell", this.cell),
         field("Hidden units", this.hiddenSize, "hidden"),
         this.lengthField,
         field("Training steps", this.steps, "steps"),
         field("Learning rate", this.lr),
+        field("Starting W_hh", this.init),
+        this.fbField,
       ),
       h("div", { class: "st-train-actions" }, this.start, this.stop, this.presetBtn),
       locked.cell ? null : this.presetNote,
       this.status,
       this.progress,
       this.error,
+      this.kept.el,
       this.curves.el,
       this.curves.samplesBox,
       this.preset.box,
@@ -138,6 +168,9 @@ export class TrainView {
     this.steps.value = train.steps;
     this.lr.value = String(LR_CHOICES.includes(train.lr) ? train.lr : 0.01);
     this.lengthField.hidden = train.task !== "remember_first";
+    this.init.value = train.init;
+    this.fb.value = String(train.fb);
+    this.fbField.hidden = settings.cell === "rnn"; // the plain RNN has no gate to bias
     const { lengths, budget } = train;
     this.presetBtn.textContent = `Compare RNN and LSTM as L grows (${lengths.join(", ")})`;
     this.presetNote.textContent =
@@ -166,6 +199,8 @@ export class TrainView {
         length: read(this.length, "length", "The parade length"),
         steps: read(this.steps, "steps", "Training steps"),
         lr: +this.lr.value,
+        init: this.init.value,
+        fb: +this.fb.value,
       },
     };
     if (!this.hiddenSize.disabled) patch.H = read(this.hiddenSize, "hidden", "Hidden units");
@@ -187,10 +222,13 @@ export class TrainView {
       clip_norm: 1,
       batch_size: 32,
       weight_scale: 1,
-      memory_bias: TRAIN_MEMORY_BIAS,
+      memory_bias: train.fb,
+      init: train.init,
       log_every: Math.max(1, Math.round(steps / 60)),
       seed,
       max_seconds: 60,
+      // a next-character network can be stepped on text afterwards: keep it on the server
+      keep: (overrides.task ?? train.task) === "next_char",
       ...overrides,
     };
   }
@@ -219,6 +257,7 @@ export class TrainView {
     const name = limits.cellNames[body.cell];
     const what = body.task === "remember_first" ? `, L = ${body.parade_length}` : ", next char";
     const run = this.curves.start(label || `${name}${what}`, body.cell, body.task === "next_char");
+    this.kept.hide();
     this.status.textContent = `Training ${run.label}…`;
     const started = performance.now();
     const chance = () => (run.chance ? ` (chance ${pct(run.chance)})` : "");
@@ -230,13 +269,23 @@ export class TrainView {
           if (rec.event === "start") {
             run.chance = rec.chance;
           } else if (rec.event === "progress") {
+            const ppl = rec.perplexity != null ? ` · perplexity ${rec.perplexity.toFixed(2)}` : "";
             this.progress.textContent =
-              `Step ${rec.step} of ${body.steps} · loss ${rec.loss.toFixed(3)} · ` +
+              `Step ${rec.step} of ${body.steps} · loss ${rec.loss.toFixed(3)}${ppl} · ` +
               `accuracy ${pct(rec.accuracy)}${chance()} · ` +
               `gradient norm ${rec.grad_norm.toFixed(3)}`;
             this.curves.add(run, rec);
           } else if (rec.event === "end") {
             reason = rec.reason;
+            if (rec.network) {
+              const H = plural(body.hidden_size, "hidden unit");
+              this.kept.show({
+                id: rec.network,
+                cell: body.cell,
+                H: body.hidden_size,
+                label: `your trained ${name} (${H}, ${plural(rec.step, "step")} on the lesson text)`,
+              });
+            }
           }
         },
         this.abort.signal,
@@ -289,6 +338,8 @@ export class TrainView {
             steps: budget,
             learning_rate: PRESET.lr,
             hidden_size: this.presetH,
+            memory_bias: TRAIN_MEMORY_BIAS,
+            init: "pytorch",
           });
           const last = await this.trainOnce(body, label);
           if (!last) return;

@@ -15,6 +15,13 @@ export const PRESET = { lengths: [5, 10, 20, 40], steps: 800, lr: 0.01, cells: [
 // remembering, as the usual LSTM recipe advises. A plain RNN has no gate to bias.
 export const TRAIN_MEMORY_BIAS = 3;
 export const LR_CHOICES = [0.001, 0.003, 0.01, 0.03, 0.1];
+// The forget-gate (LSTM) / update-gate (GRU) bias a run may start with: PyTorch's 0, or open.
+export const FORGET_BIASES = [0, 1, 3];
+// The starting W_hh a run may draw (the server's `init` choices, limits.inits).
+export const INIT_NAMES = {
+  pytorch: "PyTorch default (uniform)",
+  orthogonal: "Orthogonal (spectral radius 1)",
+};
 // Fewer than 10 training steps would draw no curve worth reading.
 const MIN_STEPS = 10;
 const DEFAULTS = { hidden: 8, length: 10, steps: 400 };

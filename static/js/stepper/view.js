@@ -94,6 +94,19 @@ export class StepperView {
       for (const el of this.fork.el.querySelectorAll("input, select, button")) el.disabled = true;
     }
 
+    this.netText = h("span");
+    this.netBar = h(
+      "p",
+      { class: "st-net" },
+      this.netText,
+      " ",
+      h("button", {
+        type: "button",
+        class: "secondary st-small",
+        text: "Back to untrained networks",
+        onclick: () => on.set({ net: null }),
+      }),
+    );
     this.status = h("p", { class: "st-status", role: "status" });
     this.error = h("p", { class: "st-error", role: "alert" });
     this.live = h("p", { class: "visually-hidden", "aria-live": "polite", "aria-atomic": "true" });
@@ -114,6 +127,7 @@ export class StepperView {
       "div",
       { class: "st-step-panel" },
       this.controls.el,
+      this.netBar,
       this.status,
       this.error,
       this.stage,
@@ -208,7 +222,13 @@ export class StepperView {
     this.parade.el.hidden = s.view !== "parade";
     // Only where a gated lane is on show and the student may change the memory bias.
     const noBias = this.locked.has("memory_bias") || this.hidden.has("memory_bias");
-    this.memoryHint.el.hidden = s.view !== "parade" || !lanes.some((c) => c !== "rnn") || noBias;
+    const gated = lanes.some((c) => c === "lstm" || c === "gru");
+    this.memoryHint.el.hidden = s.view !== "parade" || !gated || noBias;
+    this.netBar.hidden = !s.net;
+    this.netText.textContent = s.net
+      ? `You are stepping ${s.net.label}: “Trained” after training, “Before training” the ` +
+        "same network as it started. Changing the cell, size or seed goes back to untrained ones."
+      : "";
     this.controls.sync(s);
     this.transport.sync(s);
     this.predictBox.checked = s.predict;

@@ -2,7 +2,7 @@
 // and the URL; fetching.js: the traces; transport.js: moving through the steps; view.js and
 // paint.js: the page) and the Train view, which talks to it through sync() and onChange.
 
-import { TraceLoader } from "./fetching.js";
+import { focusLane, TRAINED_LANES, TraceLoader } from "./fetching.js";
 import { limits } from "./limits.js";
 import { StepPainter } from "./paint.js";
 import { applyLive, applyPatch, initialState, UrlState } from "./state.js";
@@ -28,6 +28,7 @@ export class StepperWidget {
       locked: { cell: this.locked.has("cell"), hidden: this.locked.has("hidden_size") },
       presetHidden: presetHidden(config.hidden_size),
       onChange: (patch) => this.set(patch),
+      onOpen: (net) => this.openTrained(net),
     });
     this.view = new StepperView({
       root,
@@ -98,10 +99,24 @@ export class StepperWidget {
     this.trainView.sync({ cell: s.cell, H: s.H, seed: s.seed, train: { ...s.train } });
   }
 
-  /** Return the cells the parade shows: all of them, unless the lesson fixes one. */
+  /**
+   * Return the lanes the parade shows: a trained network after and before training, else the
+   * cells (all of them, unless the lesson fixes one).
+   */
   lanes() {
+    if (this.state.net) return TRAINED_LANES;
     const one = this.locked.has("cell") || this.hidden.has("lanes");
     return one ? [this.state.cell] : limits.cells;
+  }
+
+  /** Step a kept trained network ({id, cell, H, label}) beside itself before training. */
+  openTrained(net) {
+    // like any parade, it opens at its last step, where the first float has (or has not) faded
+    const t = this.state.input.length - 1;
+    this.set({ net, cell: net.cell, H: net.H, view: "parade", forks: [], t });
+    this.say(`Showing ${net.label}: trained, and before training.`);
+    this.view.stage.focus({ preventScroll: true });
+    this.root.scrollIntoView({ block: "start" });
   }
 
   // --- the traces ------------------------------------------------------------------------------
@@ -109,14 +124,14 @@ export class StepperWidget {
   refresh() {
     const s = this.state;
     if (s.view === "train" || !this.visible) return;
-    this.loader.load(s, s.view === "parade" ? this.lanes() : [s.cell]);
+    this.loader.load(s, s.view === "parade" ? this.lanes() : [focusLane(s)]);
   }
 
   onStates() {
     const s = this.state;
     const { trace, runs } = this.loader;
     this.view.error.textContent = "";
-    const laneLock = this.locked.has("cell") || this.locked.has("lanes");
+    const laneLock = this.locked.has("cell") || this.locked.has("lanes") || Boolean(s.net);
     this.painter.rebuild(trace, runs, s, this.lanes(), laneLock);
     this.showRuns();
     this.render();
@@ -170,6 +185,9 @@ export class StepperWidget {
     this.render();
     this.announce();
     this.url.write(this.state);
+    // Predicting, a jump (Home, End, ←, the slider) makes the question about the new next step;
+    // the step an answer reveals is followed by its verdict instead.
+    if (this.state.predict && !this.revealing) this.askNext(false);
   }
 
   announce() {
@@ -185,7 +203,7 @@ export class StepperWidget {
   /** In predict mode → first asks (or points at the pending question): return true then. */
   beforeForward() {
     if (!this.state.predict) return false;
-    if (this.predict.pending) this.predict.focusAnswer();
+    if (this.predict.pending) this.predict.nudge();
     else this.askNext(true);
     return true;
   }
@@ -197,9 +215,12 @@ export class StepperWidget {
   answer(guess) {
     const { t, unit } = this.state;
     const run = this.loader.trace;
+    this.revealing = true;
     this.transport.goTo(t + 1, true);
-    this.predict.reveal(guess, run, t + 1, unit, run.h[t][unit]);
-    this.transport.fwdBtn.focus();
+    this.revealing = false;
+    const last = t + 2 >= this.transport.T;
+    this.predict.reveal(guess, run, t + 1, unit, run.h[t][unit], last);
+    (last ? this.transport.startBtn : this.transport.fwdBtn).focus();
   }
 
   /** Ask about the next step (the old verdict goes); at the last step there is nothing to ask. */
