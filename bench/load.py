@@ -6,7 +6,8 @@ Run from the repository root:
 Each student is logged in beforehand (accounts and sessions are written straight into a fresh
 PostgreSQL schema: sign-ups happen once per term and are slow on purpose), then opens the
 lesson page, asks for 3 traces, answers 10 questions, responds to 1 dilemma and reads their
-progress, waiting `think` seconds on average before each request as a reader would. At most
+progress, waiting `think` seconds on average before each request (and before arriving) as a
+reader would. At most
 `concurrency` students are in the lesson at once; the next starts as one finishes, until all
 have or `--seconds` pass. Loopback only; the schema is dropped at the end.
 
@@ -162,6 +163,10 @@ async def student(
     async def pause() -> None:
         await asyncio.sleep(rng.uniform(0, 2 * think))
 
+    # Students arrive as they pause everywhere else: spread over 0-2 think, not all in one
+    # millisecond (the first `concurrency` of them would otherwise queue behind each other
+    # for the lesson page and measure the driver's start, not the class's steady load).
+    await pause()
     got = await call(client, log, "GET /api/auth/csrf", "GET", "/api/auth/csrf")
     if got is None or got.status_code != 200:
         return
