@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from . import gru, lstm, rnn
 from .numerics import Array, Inputs, Params, sum_rows_by_id
-from .params import check_params
+from .params import check_cell, check_params
 from .trace import Trace
 
 DTYPES = ("float64", "float32")
@@ -64,16 +64,20 @@ def forward(
     c0: Array | None = None,
     *,
     dtype: str = "float64",
+    nonlinearity: str = "tanh",
 ) -> Trace:
     """Return the Trace of running `cell` ("rnn", "lstm" or "gru") over xs.
 
     xs is (T, D) for one sequence or (T, B, D) for a batch, or integer ids of one-hot
     inputs, (T,) or (T, B); h0 and c0 default to zeros of shape (H,) (or (B, H)). c0
     is only accepted by the LSTM. dtype "float32" runs in single precision (for
-    training speed); every array in the trace then has that dtype.
+    training speed); every array in the trace then has that dtype. nonlinearity "relu"
+    (the RNN only) runs h_t = relu(a_t) instead of tanh(a_t), as nn.RNN(nonlinearity="relu").
     """
     if dtype not in DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(DTYPES)}, not {dtype!r}.")
+    check_cell(cell)
+    rnn.check_nonlinearity(cell, nonlinearity)
     checked, D, H = check_params(cell, dict(params))
     p = {name: value.astype(dtype, copy=False) for name, value in checked.items()}
     x = np.asarray(xs)
@@ -87,17 +91,25 @@ def forward(
     state_shape = X.shape[1:-1] + (H,)
     h_start = _state("h0", h0, state_shape, dtype)
     c_start = _state("c0", c0, state_shape, dtype) if cell == "lstm" else None
-    return run(cell, p, X, x, h_start, c_start)
+    return run(cell, p, X, x, h_start, c_start, nonlinearity)
 
 
-def run(cell: str, params: Params, X: Array, xs: Inputs, h0: Array, c0: Array | None) -> Trace:
+def run(
+    cell: str,
+    params: Params,
+    X: Array,
+    xs: Inputs,
+    h0: Array,
+    c0: Array | None,
+    nonlinearity: str = "tanh",
+) -> Trace:
     """Return the Trace of `cell` from the input half X = W_ih x + b_ih, without any checks.
 
     For callers that checked params once and step many times (sampling): forward's
     checks cost more than a single step. X is overwritten; h0 and c0 must be given.
     """
     if cell == "rnn":
-        return rnn.forward(params, X, xs, h0)
+        return rnn.forward(params, X, xs, h0, nonlinearity)
     if cell == "gru":
         return gru.forward(params, X, xs, h0)
     assert c0 is not None

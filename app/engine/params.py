@@ -50,7 +50,21 @@ def check_params(cell: str, params: Params) -> tuple[Params, int, int]:
     return out, D, H
 
 
-INITS: tuple[str, ...] = ("pytorch", "orthogonal")
+INITS: tuple[str, ...] = ("pytorch", "orthogonal", "irnn")
+# The nonlinearity each init is meant for: IRNN's identity W_hh only works with ReLU units
+# (a tanh unit squashes what the identity would carry); the others start a tanh RNN.
+INIT_NONLINEARITY: dict[str, str] = {"pytorch": "tanh", "orthogonal": "tanh", "irnn": "relu"}
+
+
+def check_init(cell: str, init: str) -> None:
+    """Raise ValueError unless `init` is known and fits `cell`."""
+    if init not in INITS:
+        raise ValueError(f"Unknown init {init!r}: choose one of {', '.join(INITS)}.")
+    if init == "irnn" and cell != "rnn":
+        raise ValueError(
+            f"The IRNN start (identity W_hh with ReLU units) is for the plain RNN only, "
+            f"not the {cell} cell: gated cells keep tanh and sigmoid gates."
+        )
 
 
 def orthogonal(rng: np.random.Generator, n: int) -> Array:
@@ -78,13 +92,16 @@ def init_params(
 
     `init` "orthogonal" then replaces each gate's (H, H) block of weight_hh by a random
     orthogonal matrix (spectral radius 1: the state neither shrinks nor grows through W_hh);
-    the other arrays are drawn the same either way. `weight_scale` multiplies weight_hh
-    only: below 1 the memory fades faster, above 1 gradients tend to explode. Draw order
-    is fixed, so a seeded `rng` gives the same parameters every time.
+    the other arrays are drawn the same either way. `init` "irnn" (the RNN only, for ReLU
+    units; Le, Jaitly & Hinton, 2015) sets weight_hh to the identity and both biases to 0,
+    so each step starts by copying h_prev and adding W_ih x; weight_ih is the default draw.
+    `weight_scale` multiplies weight_hh only: below 1 the memory fades faster, above 1
+    gradients tend to explode. Draw order is fixed, and every init makes the same draws
+    as the default first, so a seeded `rng` gives the same weight_ih (and whatever is drawn
+    after) whichever init is chosen.
     """
     G = check_cell(cell)
-    if init not in INITS:
-        raise ValueError(f"Unknown init {init!r}: choose one of {', '.join(INITS)}.")
+    check_init(cell, init)
     D, H = input_size, hidden_size
     if D < 1 or H < 1:
         raise ValueError("input_size and hidden_size must be at least 1.")
@@ -95,5 +112,9 @@ def init_params(
     b_hh = rng.uniform(-k, k, size=G * H)  # (G*H,)
     if init == "orthogonal":  # drawn after the others, so they match the default init's
         W_hh = np.concatenate([orthogonal(rng, H) for _ in range(G)])  # (G*H, H)
+    elif init == "irnn":  # G = 1; the uniform draws above were made only to keep seeds aligned
+        W_hh = np.eye(H)  # (H, H)
+        b_ih = np.zeros(H)  # (H,)
+        b_hh = np.zeros(H)  # (H,)
     W_hh *= weight_scale
     return {"weight_ih": W_ih, "weight_hh": W_hh, "bias_ih": b_ih, "bias_hh": b_hh}

@@ -52,9 +52,16 @@ def split_gates(cell: str, params: Params) -> dict[str, Array]:
     return out
 
 
-def rnn_step(p: dict[str, Array], x: Array, h_prev: Array) -> Array:
-    """Return h = tanh(W_ih x + b_ih + W_hh h_prev + b_hh), shape (H,)."""
-    return np.tanh(p["W_ih"] @ x + p["b_ih"] + p["W_hh"] @ h_prev + p["b_hh"])
+def relu(a: Array) -> Array:
+    """Return max(a, 0), elementwise."""
+    out: Array = np.where(a > 0, a, 0.0)
+    return out
+
+
+def rnn_step(p: dict[str, Array], x: Array, h_prev: Array, nonlinearity: str = "tanh") -> Array:
+    """Return h = tanh(W_ih x + b_ih + W_hh h_prev + b_hh) (or relu(...)), shape (H,)."""
+    a = p["W_ih"] @ x + p["b_ih"] + p["W_hh"] @ h_prev + p["b_hh"]
+    return relu(a) if nonlinearity == "relu" else np.tanh(a)
 
 
 def lstm_step(
@@ -90,11 +97,17 @@ class ReferenceRun:
 
 
 def forward(
-    cell: str, params: Params, xs: Array, h0: Array | None = None, c0: Array | None = None
+    cell: str,
+    params: Params,
+    xs: Array,
+    h0: Array | None = None,
+    c0: Array | None = None,
+    nonlinearity: str = "tanh",
 ) -> ReferenceRun:
     """Return the states and gates of running `cell` over xs (T, D), one step at a time.
 
-    h0 and c0 (H,) default to zeros. The RNN's "gate" is its pre-activation a, as in Trace.
+    h0 and c0 (H,) default to zeros. The RNN's "gate" is its pre-activation a, as in Trace;
+    nonlinearity "relu" (the RNN only) is nn.RNN(nonlinearity="relu").
     """
     H = params["weight_hh"].shape[1]
     p = split_gates(cell, params)
@@ -106,7 +119,7 @@ def forward(
     for x in xs:  # x (D,)
         if cell == "rnn":
             a = p["W_ih"] @ x + p["b_ih"] + p["W_hh"] @ h + p["b_hh"]
-            h = rnn_step(p, x, h)
+            h = rnn_step(p, x, h, nonlinearity)
             steps.append({"a": a})
         elif cell == "lstm":
             h, c, gates = lstm_step(p, x, h, c)

@@ -20,9 +20,11 @@ class Trace:
     - h0 (H,): starting hidden state; c0 (H,): starting cell state (LSTM).
     - h (T, H): hidden state after each step; c (T, H): LSTM cell state (None otherwise).
     - gates: name -> (T, H) after the nonlinearity. lstm i, f, g, o; gru r, z, n;
-      rnn "a", the pre-activation W_ih x + b_ih + W_hh h_prev + b_hh (h = tanh(a)).
+      rnn "a", the pre-activation W_ih x + b_ih + W_hh h_prev + b_hh (h = tanh(a), or
+      relu(a) = max(a, 0) when nonlinearity is "relu").
     - cache: other intermediates backward needs. lstm "tanh_c" = tanh(c);
       gru "hn" = W_hn h_prev + b_hn (the part the reset gate scales); rnn none.
+    - nonlinearity: the RNN's "tanh" or "relu"; always "tanh" for the gated cells.
     """
 
     cell: str
@@ -34,6 +36,7 @@ class Trace:
     c: Array | None
     gates: dict[str, Array]
     cache: dict[str, Array] = field(default_factory=dict)
+    nonlinearity: str = "tanh"
 
     @property
     def batched(self) -> bool:

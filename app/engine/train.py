@@ -18,7 +18,8 @@ import numpy as np
 from .cells import DTYPES, backward, forward, run
 from .numerics import Array, IntArray, Params, softmax
 from .optim import SGD, Adam, clip_by_global_norm
-from .params import CELLS, INITS, check_params, init_params
+from .params import CELLS, INIT_NONLINEARITY, check_init, check_params, init_params
+from .rnn import check_nonlinearity
 from .tasks import NO_TARGET, NextChar, Task
 
 MAX_STEPS = 20_000  # hard ceiling whatever the config says: a request must end
@@ -42,7 +43,8 @@ class TrainConfig:
     eval_size: int = 256  # held-out sequences for the accuracy in each record
     sample_length: int = 60  # characters sampled per record (next-character task)
     weight_scale: float = 1.0  # multiplies the initial weight_hh
-    init: str = "pytorch"  # "pytorch" (uniform) or "orthogonal" weight_hh, see init_params
+    init: str = "pytorch"  # "pytorch" (uniform), "orthogonal" or "irnn" (rnn), see init_params
+    nonlinearity: str | None = None  # the RNN's "tanh" or "relu"; None: what `init` is for
     memory_bias: float = 3.0  # added to the LSTM forget / GRU update gate bias at init
     seed: int = 0  # every random draw (init, batches, samples) follows from this
     dtype: str = "float32"  # "float64" for exact parity; float32 trains 2-3x faster
@@ -68,19 +70,32 @@ class TrainConfig:
             raise ValueError("weight_scale must be 0 or a positive number.")
         if not (math.isfinite(self.memory_bias) and abs(self.memory_bias) <= 10):
             raise ValueError("memory_bias must be a number between -10 and 10.")
-        if self.init not in INITS:
-            raise ValueError(f"init must be one of {', '.join(INITS)}.")
+        check_init(self.cell, self.init)
+        if self.nonlinearity is None:  # frozen: set once, here, from the init's own choice
+            object.__setattr__(self, "nonlinearity", INIT_NONLINEARITY[self.init])
+        check_nonlinearity(self.cell, self.activation)
+        if self.init == "irnn" and self.activation != "relu":
+            raise ValueError("The IRNN start (identity W_hh) needs ReLU units, not tanh.")
         if self.dtype not in DTYPES:
             raise ValueError(f"dtype must be one of {', '.join(DTYPES)}.")
+
+    @property
+    def activation(self) -> str:
+        """Return the RNN's nonlinearity, resolved: "tanh" or "relu"."""
+        return self.nonlinearity or INIT_NONLINEARITY[self.init]
 
 
 @dataclass
 class Model:
     """A cell and its readout. params: the cell's four arrays plus
-    weight_hy (V, H) and bias_y (V,)."""
+    weight_hy (V, H) and bias_y (V,); nonlinearity: the RNN's "tanh" or "relu"."""
 
     cell: str
     params: Params
+    nonlinearity: str = "tanh"
+
+    def __post_init__(self) -> None:
+        check_nonlinearity(self.cell, self.nonlinearity)
 
     def cell_params(self) -> Params:
         """Return the four recurrent-cell arrays (no copy)."""
@@ -115,7 +130,7 @@ def init_model(config: TrainConfig, task: Task, rng: np.random.Generator) -> Mod
     k = 1.0 / math.sqrt(H)
     params["weight_hy"] = rng.uniform(-k, k, size=(task.n_classes, H))  # (V, H)
     params["bias_y"] = rng.uniform(-k, k, size=task.n_classes)  # (V,)
-    return Model(config.cell, params)
+    return Model(config.cell, params, config.activation)
 
 
 def loss_and_grads(model: Model, xs: Array | IntArray, targets: IntArray) -> tuple[float, Params]:
@@ -126,7 +141,9 @@ def loss_and_grads(model: Model, xs: Array | IntArray, targets: IntArray) -> tup
     """
     W_hy, b_y = model.params["weight_hy"], model.params["bias_y"]  # (V, H), (V,)
     dtype = str(W_hy.dtype)
-    trace = forward(model.cell, model.cell_params(), xs, dtype=dtype)
+    trace = forward(
+        model.cell, model.cell_params(), xs, dtype=dtype, nonlinearity=model.nonlinearity
+    )
     hs = trace.h  # (T, B, H)
     H = hs.shape[-1]
     mask = targets != NO_TARGET  # (T, B)
@@ -162,7 +179,9 @@ def loss_and_grads(model: Model, xs: Array | IntArray, targets: IntArray) -> tup
 def accuracy(model: Model, xs: Array | IntArray, targets: IntArray) -> float:
     """Return the fraction of targeted steps where the most likely class is the target."""
     dtype = str(model.params["weight_hy"].dtype)
-    trace = forward(model.cell, model.cell_params(), xs, dtype=dtype)
+    trace = forward(
+        model.cell, model.cell_params(), xs, dtype=dtype, nonlinearity=model.nonlinearity
+    )
     mask = targets != NO_TARGET
     logits = trace.h[mask] @ model.params["weight_hy"].T + model.params["bias_y"]
     return float((logits.argmax(axis=1) == targets[mask]).mean())
@@ -213,7 +232,7 @@ def sample_ids(
     out: list[int] = []
     for _ in range(length):
         X = W_ih_T[x] + b_ih  # (n, G*H) input half W_ih x + b_ih
-        trace = run(model.cell, params, X, x, h, c)
+        trace = run(model.cell, params, X, x, h, c, model.nonlinearity)
         h = trace.h[-1]  # (H,)
         c = None if trace.c is None else trace.c[-1]
         logits = W_hy @ h + b_y  # (V,)

@@ -1,6 +1,6 @@
 """Build the PyTorch reference fixtures in tests/engine/fixtures/ (run by hand, needs torch).
 
-    python tests/engine/make_fixtures.py
+    python tests/engine/make_fixtures.py [PREFIX ...]   # only the files named PREFIX...
 
 Each .npz holds, in float64: params (weight_ih, weight_hh, bias_ih, bias_hh), xs,
 h0/c0 when given, dh (the upstream gradient), torch's h (and c for the LSTM) at
@@ -11,10 +11,16 @@ train_<cell>_<dtype>.npz hold one next-character training step in float64 and in
 float32: the cell plus an nn.Linear readout (weight_hy, bias_y), input ids and
 targets (T, B), the mean cross-entropy `loss`, every gradient grad_<name>, and the
 parameters after clipping the global norm at 1.0 and one Adam step, after_<name>.
+
+"rnnrelu" is nn.RNN(nonlinearity="relu"): the engine's rnn cell with nonlinearity="relu".
+Its forward fixtures start from PyTorch's default weights; train_rnnrelu_* starts from
+the IRNN init (identity weight_hh, zero biases; Le et al., 2015), as the Train view does.
 """
 
 from __future__ import annotations
 
+import functools
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -22,7 +28,12 @@ import torch
 
 OUT = Path(__file__).parent / "fixtures"
 SHAPES = [(3, 4, 5), (5, 2, 7), (1, 3, 1)]  # (D, H, T)
-MODULES = {"rnn": torch.nn.RNN, "lstm": torch.nn.LSTM, "gru": torch.nn.GRU}
+MODULES = {
+    "rnn": torch.nn.RNN,
+    "lstm": torch.nn.LSTM,
+    "gru": torch.nn.GRU,
+    "rnnrelu": functools.partial(torch.nn.RNN, nonlinearity="relu"),
+}
 
 
 def build(cell: str, D: int, H: int, T: int, with_state: bool, seed: int) -> dict[str, np.ndarray]:
@@ -68,6 +79,11 @@ def build_train(cell: str, dtype: torch.dtype, seed: int) -> dict[str, np.ndarra
     torch.manual_seed(seed)
     net = MODULES[cell](V, H).double()
     head = torch.nn.Linear(H, V).double()
+    if cell == "rnnrelu":  # the IRNN init: W_hh = I, biases 0
+        with torch.no_grad():
+            net.weight_hh_l0.copy_(torch.eye(H, dtype=torch.float64))
+            net.bias_ih_l0.zero_()
+            net.bias_hh_l0.zero_()
     ids = torch.randint(0, V, (T, B))
     targets = torch.randint(0, V, (T, B))
     arrays: dict[str, np.ndarray] = {"ids": ids.numpy(), "targets": targets.numpy()}
@@ -92,24 +108,43 @@ def build_train(cell: str, dtype: torch.dtype, seed: int) -> dict[str, np.ndarra
     return arrays
 
 
-def main() -> None:
+def main(prefixes: list[str]) -> None:
+    """Write every fixture, or only those whose file name starts with one of `prefixes`.
+
+    Seeds are numbered in a fixed order (cells as listed in MODULES), so a file rebuilt
+    alone holds the same numbers as when all are rebuilt.
+    """
     OUT.mkdir(exist_ok=True)
+
+    def save(name: str, make: functools.partial[dict[str, np.ndarray]]) -> None:
+        if prefixes and not name.startswith(tuple(prefixes)):
+            return
+        np.savez_compressed(OUT / name, **make())
+        print(name)
+
     seed = 0
-    for cell in MODULES:
+    for cell in ("rnn", "lstm", "gru"):
         for D, H, T in SHAPES:
             for with_state in (False, True):
                 seed += 1
-                arrays = build(cell, D, H, T, with_state, seed)
                 name = f"{cell}_D{D}_H{H}_T{T}_{'state' if with_state else 'zero'}.npz"
-                np.savez_compressed(OUT / name, **arrays)
-                print(name)
-    for cell in MODULES:
+                save(name, functools.partial(build, cell, D, H, T, with_state, seed))
+    for cell in ("rnn", "lstm", "gru"):
         for dtype in (torch.float64, torch.float32):
             seed += 1
             name = f"train_{cell}_{str(dtype).split('.')[1]}.npz"
-            np.savez_compressed(OUT / name, **build_train(cell, dtype, seed))
-            print(name)
+            save(name, functools.partial(build_train, cell, dtype, seed))
+    # added later: numbered after the others, so their seeds did not move
+    for D, H, T in SHAPES:
+        for with_state in (False, True):
+            seed += 1
+            name = f"rnnrelu_D{D}_H{H}_T{T}_{'state' if with_state else 'zero'}.npz"
+            save(name, functools.partial(build, "rnnrelu", D, H, T, with_state, seed))
+    for dtype in (torch.float64, torch.float32):
+        seed += 1
+        name = f"train_rnnrelu_{str(dtype).split('.')[1]}.npz"
+        save(name, functools.partial(build_train, "rnnrelu", dtype, seed))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

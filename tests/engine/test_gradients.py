@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pytest
 
-from app.engine import backward, forward, init_params
+from app.engine import Trace, backward, forward, init_params
 from app.engine.numerics import Array
 
 CELLS = ("rnn", "lstm", "gru")
@@ -57,6 +57,49 @@ def test_backward_matches_finite_differences(cell: str, batch: tuple[int, ...]) 
         expected = numeric_grad(loss, value)
         assert grads[name].shape == value.shape, name
         np.testing.assert_allclose(grads[name], expected, rtol=1e-6, atol=1e-8, err_msg=name)
+
+
+@pytest.mark.parametrize("init", ["pytorch", "irnn"])
+@pytest.mark.parametrize("batch", [(), (2,)], ids=["single", "batch2"])
+def test_relu_backward_matches_finite_differences(init: str, batch: tuple[int, ...]) -> None:
+    # relu'(a) = 1[a > 0] jumps at a = 0, where a central difference straddling the kink is
+    # meaningless: the check needs every pre-activation well away from 0 (|a| > 1e-4, a
+    # hundred times the step of 1e-6), and some units on each side so both slopes are tested.
+    rng = np.random.default_rng(12 + len(batch))
+    D, H, T = 3, 4, 6
+    params = init_params("rnn", D, H, rng, init=init)
+    if init == "irnn":  # biases start at 0; give them values so the check covers them fully
+        params["bias_ih"] = rng.normal(scale=0.5, size=H)
+        params["bias_hh"] = rng.normal(scale=0.5, size=H)
+    inputs = {"xs": rng.normal(size=(T, *batch, D)), "h0": rng.normal(size=(*batch, H))}
+    dh = rng.normal(size=(T, *batch, H))
+
+    def run() -> Trace:
+        return forward("rnn", params, inputs["xs"], inputs["h0"], nonlinearity="relu")
+
+    trace = run()
+    a = trace.gates["a"]
+    assert np.abs(a).min() > 1e-4
+    assert 0.2 < np.mean(a > 0) < 0.8
+    grads = backward(trace, dh)
+    for name, value in {**params, **inputs}.items():
+        expected = numeric_grad(lambda: float((run().h * dh).sum()), value)
+        np.testing.assert_allclose(grads[name], expected, rtol=1e-6, atol=1e-8, err_msg=name)
+
+
+def test_relu_slope_at_zero_is_zero_as_in_pytorch() -> None:
+    # a = 0 exactly: h = 0 and, as torch.relu's backward, no gradient passes
+    H = 2
+    params = {
+        "weight_ih": np.zeros((H, 1)),
+        "weight_hh": np.eye(H),
+        "bias_ih": np.array([0.0, 1.0]),
+        "bias_hh": np.zeros(H),
+    }
+    trace = forward("rnn", params, np.zeros((1, 1)), nonlinearity="relu")
+    np.testing.assert_array_equal(trace.h, [[0.0, 1.0]])
+    grads = backward(trace, np.ones((1, H)))
+    np.testing.assert_array_equal(grads["bias_ih"], [0.0, 1.0])
 
 
 def test_lstm_cell_state_gradient_from_outside() -> None:

@@ -56,3 +56,24 @@ def test_orthogonal_scale_and_bad_init() -> None:
     assert orthogonal(np.random.default_rng(0), 1)[0, 0] in (-1.0, 1.0)
     with pytest.raises(ValueError, match="Unknown init"):
         init_params("rnn", 2, 4, np.random.default_rng(0), init="zeros")
+
+
+def test_irnn_is_identity_with_zero_biases_and_default_input_weights() -> None:
+    # Le, Jaitly & Hinton (2015): W_hh = I, biases 0; W_ih as the default draws it, from the
+    # same draws, so one seed gives the same W_ih (and readout) whichever init is picked
+    p = init_params("rnn", 3, 5, np.random.default_rng(4), weight_scale=0.9, init="irnn")
+    np.testing.assert_array_equal(p["weight_hh"], 0.9 * np.eye(5))
+    np.testing.assert_array_equal(p["bias_ih"], np.zeros(5))
+    np.testing.assert_array_equal(p["bias_hh"], np.zeros(5))
+    rng_default, rng_irnn = np.random.default_rng(4), np.random.default_rng(4)
+    default = init_params("rnn", 3, 5, rng_default)
+    np.testing.assert_array_equal(
+        init_params("rnn", 3, 5, rng_irnn, init="irnn")["weight_ih"], default["weight_ih"]
+    )
+    assert rng_irnn.random() == rng_default.random()  # the generators are in step after
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_irnn_is_refused_for_gated_cells(cell: str) -> None:
+    with pytest.raises(ValueError, match="plain RNN only"):
+        init_params(cell, 2, 4, np.random.default_rng(0), init="irnn")
