@@ -72,6 +72,14 @@ class KeptNetwork:
     before: Params  # weight_ih, weight_hh, bias_ih, bias_hh, weight_hy, bias_y at the start
     after: Params  # the same, trained
 
+    @property
+    def nonlinearity(self) -> str:
+        """Return the RNN's nonlinearity ("tanh" or "relu"), as recorded when it was kept.
+
+        Kept in `settings`, so no schema change: networks kept before ReLU existed are tanh.
+        """
+        return str(self.settings.get("nonlinearity", "tanh"))
+
 
 def token_hash(token: str) -> str:
     """Return the SHA-256 (hex) under which the network named by `token` is stored."""

@@ -53,7 +53,7 @@ class SampleRequest(BaseModel):
 
 def run_sample(req: SampleRequest, kept: KeptNetwork) -> dict[str, Any]:
     """Return the generated text and what made it."""
-    model = Model(kept.cell, dict(kept.after))
+    model = Model(kept.cell, dict(kept.after), kept.nonlinearity)
     start_ids = np.array([CHAR_INDEX[ch] for ch in req.start], dtype=np.int64)
     rng = np.random.default_rng(req.seed)
     ids = sample_ids(model, start_ids, rng, req.length, req.temperature)

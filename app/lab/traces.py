@@ -15,6 +15,7 @@ import numpy as np
 from pydantic import BaseModel, Field, model_validator
 
 from app.engine import Trace, forward, influence, init_params, softmax
+from app.engine.params import INIT_NONLINEARITY
 from app.lab.kept import TOKEN_PATTERN, KeptNetwork, NetworkMismatch
 
 # The stated vocabulary: each character is one-hot over these (D = V = len(VOCAB)).
@@ -25,7 +26,12 @@ MAX_HIDDEN = 64
 INFLUENCE_CAP = 1e300  # norms above this are reported as this (explosion is the point)
 
 Cell = Literal["rnn", "lstm", "gru"]
-Init = Literal["pytorch", "orthogonal"]
+Init = Literal["pytorch", "orthogonal", "irnn"]
+# The range an override may set h to. tanh bounds h to [-1, 1]; ReLU bounds it below by 0
+# and not at all above, so the stepper picks a ceiling: 10 is the largest value Override
+# allows anywhere, and far above the states a lesson-sized IRNN reaches (measured: at most
+# about 3 after 40 characters at 8 units).
+H_RANGE: dict[str, tuple[float, float]] = {"tanh": (-1.0, 1.0), "relu": (0.0, 10.0)}
 
 
 class Override(BaseModel):
@@ -70,7 +76,8 @@ class TraceRequest(BaseModel):
     init: Init = Field(
         default="pytorch",
         description="W_hh at the start: pytorch (uniform in ±1/sqrt(H), spectral radius about "
-        "0.6) or orthogonal (spectral radius 1).",
+        "0.6), orthogonal (spectral radius 1) or irnn (rnn only: identity W_hh, zero biases "
+        "and ReLU units, h_t = relu(...), so h >= 0; Le et al., 2015).",
     )
     network: str | None = Field(
         default=None,
@@ -116,11 +123,29 @@ class TraceRequest(BaseModel):
                 )
             if o.target in ("c", "forget") and self.cell != "lstm":
                 raise ValueError(f"override target {o.target!r} exists only in the LSTM")
-            if o.target == "h" and abs(o.value) > 1:
-                raise ValueError("an h value must lie in [-1, 1]: h is a tanh output")
             if o.target == "forget" and not 0 <= o.value <= 1:
                 raise ValueError("a forget gate value must lie in [0, 1]")
+        if self.init == "irnn" and self.cell != "rnn" and self.network is None:
+            raise ValueError(
+                f"the IRNN start (identity W_hh with ReLU units) is for the plain RNN only, "
+                f"not the {self.cell}: gated cells keep tanh and their gates"
+            )
+        if self.network is None:  # a kept network's own nonlinearity is checked in check_kept
+            check_h_overrides(self.overrides, INIT_NONLINEARITY[self.init])
         return self
+
+
+def check_h_overrides(overrides: list[Override], nonlinearity: str) -> None:
+    """Raise ValueError unless every h override lies in the range of h for `nonlinearity`."""
+    lo, hi = H_RANGE[nonlinearity]
+    for o in overrides:
+        if o.target == "h" and not lo <= o.value <= hi:
+            if nonlinearity == "relu":
+                raise ValueError(
+                    f"an h value must lie in [{lo:g}, {hi:g}]: h is a ReLU output, never "
+                    f"below 0, and the stepper allows at most {hi:g}"
+                )
+            raise ValueError(f"an h value must lie in [{lo:g}, {hi:g}]: h is a tanh output")
 
 
 @dataclass(frozen=True)
@@ -128,6 +153,7 @@ class Network:
     params: dict[str, np.ndarray]  # weight_ih (G*H, V), weight_hh (G*H, H), biases (G*H,)
     W_hy: np.ndarray  # (V, H) readout to next-character logits
     b_y: np.ndarray  # (V,)
+    nonlinearity: str = "tanh"  # the RNN's f in h_t = f(a_t): "tanh" or "relu"
 
 
 @lru_cache(maxsize=64)
@@ -150,18 +176,19 @@ def network(
     b_y = rng.uniform(-k, k, size=len(VOCAB))
     for a in (*params.values(), W_hy, b_y):
         a.setflags(write=False)
-    return Network(dict(params), W_hy, b_y)
+    return Network(dict(params), W_hy, b_y, INIT_NONLINEARITY[init])
 
 
 def kept_network(kept: KeptNetwork, trained: bool) -> Network:
     """Return a kept network's weights, trained or as they were before training."""
     p = kept.after if trained else kept.before
     cell = {name: p[name] for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
-    return Network(cell, p["weight_hy"], p["bias_y"])
+    return Network(cell, p["weight_hy"], p["bias_y"], kept.nonlinearity)
 
 
 def check_kept(req: TraceRequest, kept: KeptNetwork) -> None:
-    """Raise NetworkMismatch unless the request's cell and hidden size are the kept network's."""
+    """Raise NetworkMismatch unless the request's cell and hidden size are the kept network's,
+    and its h overrides lie in the range of the kept network's h."""
     if (req.cell, req.hidden_size) != (kept.cell, kept.hidden_size):
         raise NetworkMismatch(
             f"This trained network is a {kept.cell} with {kept.hidden_size} hidden units; "
@@ -169,6 +196,10 @@ def check_kept(req: TraceRequest, kept: KeptNetwork) -> None:
         )
     if kept.after["weight_ih"].shape[1] != len(VOCAB):
         raise NetworkMismatch("This trained network does not read the stepper's characters.")
+    try:
+        check_h_overrides(req.overrides, kept.nonlinearity)
+    except ValueError as e:
+        raise NetworkMismatch(f"{str(e)[0].upper()}{str(e)[1:]}.") from None
 
 
 def one_hot(text: str) -> np.ndarray:
@@ -192,9 +223,10 @@ def run_trace(req: TraceRequest, kept: KeptNetwork | None = None) -> dict[str, A
             req.cell, req.hidden_size, req.seed, req.weight_scale, req.memory_bias, req.init
         )
     xs = one_hot(req.input)  # (T, V)
-    trace = forward(req.cell, net.params, xs)
+    trace = forward(req.cell, net.params, xs, nonlinearity=net.nonlinearity)
     out: dict[str, Any] = {
         "cell": req.cell,
+        "nonlinearity": net.nonlinearity,
         "hidden_size": req.hidden_size,
         "input": req.input,
         "seed": req.seed,
@@ -242,18 +274,19 @@ def _forked(req: TraceRequest, net: Network, xs: np.ndarray) -> Trace:
     h_prev: np.ndarray | None = None
     c_prev: np.ndarray | None = None
     start = 0
+    f = net.nonlinearity
     for k in sorted(by_step):
         if k > start:
-            piece = forward(req.cell, net.params, xs[start:k], h_prev, c_prev)
+            piece = forward(req.cell, net.params, xs[start:k], h_prev, c_prev, nonlinearity=f)
             pieces.append(piece)
             h_prev, c_prev = piece.h[-1], None if piece.c is None else piece.c[-1]
-        step = forward(req.cell, net.params, xs[k : k + 1], h_prev, c_prev)
+        step = forward(req.cell, net.params, xs[k : k + 1], h_prev, c_prev, nonlinearity=f)
         step = _edit_step(step, by_step[k])
         pieces.append(step)
         h_prev, c_prev = step.h[-1], None if step.c is None else step.c[-1]
         start = k + 1
     if start < len(xs):
-        pieces.append(forward(req.cell, net.params, xs[start:], h_prev, c_prev))
+        pieces.append(forward(req.cell, net.params, xs[start:], h_prev, c_prev, nonlinearity=f))
     return _concat(pieces)
 
 
@@ -274,7 +307,18 @@ def _edit_step(step: Trace, edits: list[Override]) -> Trace:
             h[0, o.unit] = gates["o"][0, o.unit] * np.tanh(o.value)
         else:
             h[0, o.unit] = o.value
-    return Trace(step.cell, step.params, step.xs, step.h0, step.c0, h, c, gates, step.cache)
+    return Trace(
+        step.cell,
+        step.params,
+        step.xs,
+        step.h0,
+        step.c0,
+        h,
+        c,
+        gates,
+        step.cache,
+        nonlinearity=step.nonlinearity,
+    )
 
 
 def _concat(pieces: list[Trace]) -> Trace:
@@ -283,4 +327,14 @@ def _concat(pieces: list[Trace]) -> Trace:
     h = np.concatenate([p.h for p in pieces])
     c = None if first.c is None else np.concatenate([p.c for p in pieces if p.c is not None])
     gates = {k: np.concatenate([p.gates[k] for p in pieces]) for k in first.gates}
-    return Trace(first.cell, first.params, xs, first.h0, first.c0, h, c, gates)
+    return Trace(
+        first.cell,
+        first.params,
+        xs,
+        first.h0,
+        first.c0,
+        h,
+        c,
+        gates,
+        nonlinearity=first.nonlinearity,
+    )

@@ -56,8 +56,9 @@ class TrainRequest(BaseModel):
     ] = TrainConfig.memory_bias
     init: Init = Field(
         default="pytorch",
-        description="W_hh at the start: pytorch (uniform, spectral radius about 0.6) or "
-        "orthogonal (radius 1).",
+        description="W_hh at the start: pytorch (uniform, spectral radius about 0.6), "
+        "orthogonal (radius 1) or irnn (rnn only: identity W_hh, zero biases, ReLU units; "
+        "it wants a small learning rate such as 0.001).",
     )
     log_every: Annotated[int, Field(ge=1, le=500)] = 10
     seed: Annotated[int, Field(ge=0, le=2**31 - 1)] = 0
@@ -78,6 +79,11 @@ class TrainRequest(BaseModel):
                     f"text needs more than seq_len ({self.seq_len}) characters once written "
                     "in the stepper's characters"
                 )
+        if self.init == "irnn" and self.cell != "rnn":
+            raise ValueError(
+                f"the IRNN start (identity W_hh with ReLU units) is for the plain RNN only, "
+                f"not the {self.cell}: gated cells keep tanh and their gates"
+            )
         if self.keep and self.task != "next_char":
             raise ValueError(
                 "only next_char networks can be kept: the stepper reads characters, not floats"
@@ -156,6 +162,7 @@ def run_training(
                     "steps": progress.step,
                     "seed": req.seed,
                     "init": req.init,
+                    "nonlinearity": config.activation,
                     "memory_bias": req.memory_bias,
                     "weight_scale": req.weight_scale,
                 }

@@ -16,11 +16,12 @@ from app.config import Settings
 from app.content.store import Snapshot
 from app.engine import GATES
 from app.engine.numerics import Params
-from app.engine.params import INITS
+from app.engine.params import INIT_NONLINEARITY, INITS, check_init
 from app.lab.budget import EngineBudget, TrainingRun
 from app.lab.kept import KeepLimits, KeptNetwork, keep_network, load_network
 from app.lab.sampling import SampleRequest, run_sample
 from app.lab.traces import (
+    H_RANGE,
     MAX_HIDDEN,
     MAX_STEPS,
     VOCAB,
@@ -54,8 +55,9 @@ _TRACE_DOC: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "Every step of the run. Arrays are nested lists of floats: "
         "h (T, H), c (T, H) or null, gates {name: (T, H)} (lstm i, f, g, o; gru r, z, n), "
-        "preact (T, H) for rnn, probs (T, V) over `vocab`, influence (T, T) with "
-        "influence[t][k] = ||dh_t/dx_k|| (0 for k > t), params (PyTorch names and shapes), "
+        "preact (T, H) for rnn, `nonlinearity` (the rnn's tanh or relu: h = f(preact)), "
+        "probs (T, V) over `vocab`, influence (T, T) with influence[t][k] = ||dh_t/dx_k|| "
+        "(0 for k > t), params (PyTorch names and shapes), "
         "and `edited` (the same state arrays) when overrides are given.",
         "content": {"application/json": {}},
     }
@@ -240,6 +242,11 @@ class EngineLimits(BaseModel):
     max_overrides: int
     overrides: dict[str, tuple[float, float]]  # target -> [lowest, highest] value
     inits: list[str]  # the choices of `init` (W_hh at the start)
+    init_cells: dict[str, list[str]]  # init -> the cells it may start ("irnn": only "rnn")
+    init_nonlinearity: dict[str, str]  # init -> the RNN units it implies ("irnn": "relu")
+    # nonlinearity -> [lowest, highest] an h override may set: tanh's [-1, 1]; ReLU's h is
+    # >= 0 and unbounded above, so the stepper's own ceiling (overrides["h"] is tanh's)
+    h_range: dict[str, tuple[float, float]]
     train: TrainLimits
     sample: SampleLimits
 
@@ -261,6 +268,15 @@ def _bounds(model: type[BaseModel], field: str) -> tuple[Any, Any]:
     return lo, hi
 
 
+def _fits(cell: str, init: str) -> bool:
+    """Return whether `init` can start a `cell` (the engine's own check says)."""
+    try:
+        check_init(cell, init)
+    except ValueError:
+        return False
+    return True
+
+
 @lru_cache(maxsize=1)
 def engine_limits() -> EngineLimits:
     """Return the limits, read from the request models so the two cannot disagree."""
@@ -276,8 +292,11 @@ def engine_limits() -> EngineLimits:
         max_overrides=_bounds(TraceRequest, "overrides")[1],
         # h is a tanh output and a gate a sigmoid output (TraceRequest checks both); c is
         # bounded only by the value field itself
-        overrides={"h": (-1.0, 1.0), "c": value, "forget": (0.0, 1.0)},
+        overrides={"h": H_RANGE["tanh"], "c": value, "forget": (0.0, 1.0)},
         inits=list(INITS),
+        init_cells={init: [c for c in GATES if _fits(c, init)] for init in INITS},
+        init_nonlinearity=dict(INIT_NONLINEARITY),
+        h_range=dict(H_RANGE),
         sample=SampleLimits(
             temperature=_bounds(SampleRequest, "temperature"),
             length=_bounds(SampleRequest, "length"),

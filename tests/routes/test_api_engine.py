@@ -330,9 +330,21 @@ def test_limits_are_what_the_requests_accept(client: TestClient) -> None:
             assert client.post("/api/engine/trace", json=body).status_code == status, body
     too_many = [{"step": 0, "unit": 0, "value": 0}] * (limits["max_overrides"] + 1)
     assert client.post("/api/engine/trace", json={"overrides": too_many}).status_code == 422
-    assert limits["inits"] == ["pytorch", "orthogonal"]
+    assert limits["inits"] == ["pytorch", "orthogonal", "irnn"]
+    assert limits["init_cells"]["irnn"] == ["rnn"]
+    assert limits["init_nonlinearity"] == {"pytorch": "tanh", "orthogonal": "tanh", "irnn": "relu"}
     for init in limits["inits"]:
-        assert client.post("/api/engine/trace", json={"init": init}).status_code == 200
+        for cell in ("rnn", "lstm", "gru"):
+            status = 200 if cell in limits["init_cells"][init] else 422
+            body = {"init": init, "cell": cell}
+            assert client.post("/api/engine/trace", json=body).status_code == status, body
+    assert limits["h_range"]["tanh"] == limits["overrides"]["h"] == [-1, 1]
+    for nonlinearity, (lo, hi) in limits["h_range"].items():
+        init = {"tanh": "pytorch", "relu": "irnn"}[nonlinearity]
+        for value, status in ((lo, 200), (hi, 200), (lo - 0.01, 422), (hi + 0.01, 422)):
+            edit = {"step": 0, "unit": 0, "value": value}
+            body = {"init": init, "input": "ab", "hidden_size": 2, "overrides": [edit]}
+            assert client.post("/api/engine/trace", json=body).status_code == status, body
     assert client.post("/api/engine/trace", json={"init": "zeros"}).status_code == 422
     from app.lab.sampling import SampleRequest
 
@@ -359,3 +371,72 @@ def test_limits_are_in_the_openapi_schema(client: TestClient) -> None:
     assert {"vocab", "cells", "overrides", "train"} <= set(
         spec["components"]["schemas"]["EngineLimits"]["properties"]
     )
+
+
+def test_irnn_trace_is_a_relu_network_from_the_identity(client: TestClient) -> None:
+    body = trace(client, cell="rnn", hidden_size=5, input="the parade", seed=3, init="irnn")
+    assert body["nonlinearity"] == "relu" and body["init"] == "irnn"
+    net = network("rnn", 5, 3, 1.0, 0.0, "irnn")
+    np.testing.assert_array_equal(net.params["weight_hh"], np.eye(5))
+    ref = forward("rnn", net.params, one_hot("the parade"), nonlinearity="relu")
+    h = np.array(body["h"])
+    np.testing.assert_array_equal(h, ref.h)
+    np.testing.assert_array_equal(h, np.maximum(np.array(body["preact"]), 0.0))
+    assert h.min() == 0.0 and h.max() > 0.0  # some units cut to 0, some passing
+    np.testing.assert_array_equal(np.array(body["influence"]), influence(ref, wrt="x"))
+    # the same seed draws the same W_ih whichever start: only W_hh and the biases differ
+    default = network("rnn", 5, 3, 1.0)
+    np.testing.assert_array_equal(net.params["weight_ih"], default.params["weight_ih"])
+    np.testing.assert_array_equal(net.W_hy, default.W_hy)
+    assert trace(client, cell="rnn", hidden_size=5, input="ab")["nonlinearity"] == "tanh"
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ({"cell": "lstm", "init": "irnn"}, "for the plain RNN only, not the lstm"),
+        ({"cell": "gru", "init": "irnn"}, "for the plain RNN only, not the gru"),
+        (
+            {"init": "irnn", "overrides": [{"step": 0, "unit": 0, "value": -0.5}]},
+            "must lie in [0, 10]: h is a ReLU output",
+        ),
+        (
+            {"init": "irnn", "overrides": [{"step": 0, "unit": 0, "value": 10.5}]},
+            "less than or equal to 10",
+        ),
+    ],
+)
+def test_irnn_refusals_are_422_in_plain_words(
+    client: TestClient, body: dict[str, Any], message: str
+) -> None:
+    r = client.post("/api/engine/trace", json={"hidden_size": 8, "input": "hello", **body})
+    assert r.status_code == 422
+    assert message in json.dumps(r.json()["detail"]), r.json()
+
+
+def test_relu_fork_sets_h_above_one_and_runs_on(client: TestClient) -> None:
+    edit = {"step": 2, "unit": 1, "value": 4.5}
+    body = trace(client, hidden_size=4, input="parade", init="irnn", overrides=[edit])
+    h, edited = np.array(body["h"]), np.array(body["edited"]["h"])
+    np.testing.assert_array_equal(h[:2], edited[:2])
+    assert edited[2, 1] == 4.5
+    assert edited.min() >= 0 and not np.array_equal(h[3:], edited[3:])
+    # the rest runs on as relu from the edited state
+    net = network("rnn", 4, 0, 1.0, 0.0, "irnn")
+    rest = forward("rnn", net.params, one_hot("ade"), edited[2], nonlinearity="relu")
+    np.testing.assert_allclose(edited[3:], rest.h, rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize(("scale", "hidden"), [(0.0, 8), (10.0, 64)])
+def test_extreme_irnn_settings_stay_finite(client: TestClient, scale: float, hidden: int) -> None:
+    # relu is unbounded: W_hh = 10 I grows h about tenfold a step, ~1e200 after 200 steps,
+    # still inside float64 (the memory meter is capped at 1e300 in any case)
+    body = trace(client, hidden_size=hidden, input="z" * 200, weight_scale=scale, init="irnn")
+    for key in ("h", "probs", "influence"):
+        assert np.all(np.isfinite(np.array(body[key]))), key
+
+
+def test_irnn_training_is_refused_for_gated_cells(client: TestClient) -> None:
+    r = client.post("/api/engine/train", json={"cell": "lstm", "init": "irnn", "steps": 5})
+    assert r.status_code == 422
+    assert "for the plain RNN only, not the lstm" in json.dumps(r.json()["detail"])

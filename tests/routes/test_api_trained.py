@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from app.engine import forward, softmax
 from app.engine.tasks import NextChar
-from app.engine.train import TrainConfig, init_model
+from app.engine.train import Model, TrainConfig, init_model, sample_ids
 from app.lab.traces import VOCAB, one_hot
 
 TRAIN = {"task": "next_char", "cell": "gru", "hidden_size": 8, "steps": 30, "log_every": 10}
@@ -105,3 +105,39 @@ def test_sampling_a_kept_network(
     for bad in ({"temperature": 0.05}, {"temperature": 2.5}, {"length": 401}, {"start": "Ä"}):
         r = client.post("/api/engine/sample", json={**body, **bad})
         assert r.status_code == 422 and r.json()["detail"][0]["msg"]
+
+
+def test_a_kept_irnn_remembers_its_relu_units(client: TestClient) -> None:
+    records = train(client, cell="rnn", init="irnn", learning_rate=0.001)
+    network = records[-1]["network"]
+    base = {"cell": "rnn", "network": network}
+    for trained in (True, False):
+        run = trace(client, **base, trained=trained).json()
+        assert run["nonlinearity"] == "relu"
+        p = {k: np.array(v) for k, v in run["params"].items()}
+        ref = forward("rnn", p, one_hot("the parade"), nonlinearity="relu")
+        np.testing.assert_allclose(run["h"], ref.h, rtol=0, atol=1e-12)
+        assert min(map(min, run["h"])) >= 0
+    before = trace(client, **base, trained=False).json()["params"]
+    np.testing.assert_array_equal(before["weight_hh"], np.eye(8))  # the IRNN start
+    # h overrides follow the kept network's units: ReLU's [0, 10], not tanh's [-1, 1]
+    edit = {"step": 1, "unit": 0, "value": 4.0}
+    assert trace(client, **base, overrides=[edit]).status_code == 200
+    r = trace(client, **base, overrides=[{**edit, "value": -0.5}])
+    assert r.status_code == 422 and "h is a ReLU output" in r.json()["detail"]
+    # sampling steps it as relu too: the same text as the engine's own relu sampler
+    body = {"network": network, "start": "the ", "temperature": 0.5, "seed": 1, "length": 40}
+    text = client.post("/api/engine/sample", json=body).json()["text"]
+    after = {k: np.array(v) for k, v in trace(client, **base).json()["params"].items()}
+    model = Model("rnn", after, "relu")
+    start = np.array([VOCAB.index(ch) for ch in "the "])
+    ids = sample_ids(model, start, np.random.default_rng(1), 40, 0.5)
+    assert text == "".join(VOCAB[i] for i in ids)
+
+
+def test_a_kept_tanh_network_refuses_relu_sized_overrides(
+    client: TestClient, kept: tuple[str, list[dict[str, Any]]]
+) -> None:
+    network, _ = kept
+    r = trace(client, network=network, overrides=[{"step": 0, "unit": 0, "value": 4.0}])
+    assert r.status_code == 422 and "h is a tanh output" in r.json()["detail"]
