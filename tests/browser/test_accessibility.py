@@ -200,6 +200,36 @@ def test_table_mode(view_page: Page, class_server: str) -> None:
     assert failures == [], "\n".join(failures)
 
 
+def test_irnn_states(view_page: Page, class_server: str) -> None:
+    # the Train view with the IRNN start picked (from a link), then the trained IRNN in the
+    # stepper with its relu equation and the fork's ReLU-ranged slider open
+    page, failures = view_page, []
+    key = TRAIN.lstrip("#")
+    query = "&".join(
+        f"{key}.{k}={v}"
+        for k, v in {"view": "train", "task": "next_char", "init": "irnn", "lr": 0.001}.items()
+    )
+    page.goto(f"{class_server}/lessons/rnn-gated?{query}")
+    train = page.locator(TRAIN)
+    train.scroll_into_view_if_needed()
+    init = train.get_by_label("Starting W_hh", exact=True)
+    expect(init).to_have_value("irnn", timeout=30_000)
+    check(page, "train view, IRNN picked", failures)
+    steps = train.get_by_label("Training steps", exact=True)
+    steps.fill("20")
+    steps.press("Tab")
+    train.locator(".st-train-actions button", has_text="Train").click()
+    train.locator(".st-kept button", has_text="Open this network").click(timeout=60_000)
+    expect(train.locator(".st-stage")).to_have_attribute("data-nonlinearity", "relu")
+    if not train.locator(".st-eq").evaluate("d => d.open"):  # folded on a phone
+        train.locator(".st-eq > summary").click()
+    expect(train.locator(".eq-check.ok")).to_be_visible(timeout=10_000)
+    train.locator(".st-fork summary").click()
+    expect(train.locator(".st-fork-form")).to_be_visible()
+    check(page, "a trained IRNN in the stepper, equation and fork open", failures)
+    assert failures == [], "\n".join(failures)
+
+
 def test_student_pages(view_page: Page, class_server: str) -> None:
     page, failures = view_page, []
     log_in(page, class_server, "ada", "/me/progress")

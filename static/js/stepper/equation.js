@@ -6,6 +6,10 @@ import { limits } from "./limits.js";
 
 /** σ(a) = 1 / (1 + e^−a): the gates' squashing function (the one sigmoid of the stepper). */
 export const sigmoid = (a) => 1 / (1 + Math.exp(-a));
+/** relu(a) = max(a, 0): the units of an RNN started as an IRNN (0 at a = 0, as the engine). */
+export const relu = (a) => Math.max(a, 0);
+// The RNN's f in h_t = f(a_t), by the trace's `nonlinearity`.
+const RNN_F = { tanh: Math.tanh, relu };
 
 /** Return the pieces of row `row`'s pre-activation: input column, biases and the W_hh terms. */
 function preactivation(params, row, tok, hPrev) {
@@ -37,6 +41,7 @@ export function unitUpdate(run, t, u, edits = []) {
   }
   const out = {
     cell: run.cell,
+    nonlinearity: run.cell === "rnn" ? (run.nonlinearity ?? "tanh") : "tanh",
     t,
     u,
     char: run.input[t],
@@ -48,7 +53,7 @@ export function unitUpdate(run, t, u, edits = []) {
   if (run.cell === "rnn") {
     const g = gates.a;
     out.a = g.x + g.b_ih + g.recurrent + g.b_hh;
-    out.h = Math.tanh(out.a);
+    out.h = RNN_F[out.nonlinearity](out.a);
   } else if (run.cell === "lstm") {
     const act = (name, f) =>
       f(gates[name].x + gates[name].b_ih + gates[name].recurrent + gates[name].b_hh);
@@ -142,19 +147,30 @@ const EDIT_TEXT = {
   forget: "the forget gate f<sub>t</sub>",
 };
 
-/** Return the lines of unit u's RNN update: tanh of the input, the sum and the biases. */
+/**
+ * Return the lines of unit u's RNN update: tanh (or relu, for ReLU units) of the input, the
+ * sum and the biases.
+ */
 function rnnLines(up, u, ch) {
   const p = up.gates.a;
   const c = up.computed;
+  const f = up.nonlinearity; // "tanh" or "relu": the function's own name is what is shown
   const sym =
-    `h<sub>t</sub>[${u}] = tanh( W<sub>ih</sub>[${u}, ‘${ch}’] + b<sub>ih</sub>[${u}] + ` +
+    `h<sub>t</sub>[${u}] = ${f}( W<sub>ih</sub>[${u}, ‘${ch}’] + b<sub>ih</sub>[${u}] + ` +
     `Σ<sub>j</sub> W<sub>hh</sub>[${u},j]·${H_PREV}[j] + b<sub>hh</sub>[${u}] )`;
   const inside = `${num(p.x)} + ${paren(p.b_ih)} + ${sumHtml(p, "W_hh")} + ${paren(p.b_hh)}`;
-  return [
+  const lines = [
     `<div class="eq-sym">${sym}</div>`,
-    line(`h<sub>t</sub>[${u}]`, `tanh( ${inside} )`),
-    line("", `tanh( ${num(up.a)} ) = ${result(up.h, c.h, 4, "eq-result")}`),
+    line(`h<sub>t</sub>[${u}]`, `${f}( ${inside} )`),
+    line("", `${f}( ${num(up.a)} ) = ${result(up.h, c.h, 4, "eq-result")}`),
   ];
+  if (f === "relu") {
+    lines.push(
+      '<div class="eq-key">relu(a) = max(a, 0): a negative sum gives 0, a positive one ' +
+        "passes unchanged, so h is never below 0 and has no upper bound</div>",
+    );
+  }
+  return lines;
 }
 
 /** Return the lines of unit u's LSTM update: the four gates, then c_t and h_t. */

@@ -67,11 +67,16 @@ export class ForkPanel {
     this.el.addEventListener("toggle", () => this.el.open && this.onOpen?.());
   }
 
-  /** Show the form for `cell` with T steps and H units; default to step t and unit u. */
-  sync({ cell, T, H, t, unit, forks }) {
+  /**
+   * Show the form for `cell` (an RNN's units: `nonlinearity`, "tanh" or "relu") with T steps
+   * and H units; default to step t and unit u.
+   */
+  sync({ cell, nonlinearity = "tanh", T, H, t, unit, forks }) {
     const targets = cell === "lstm" ? ["h", "c", "forget"] : ["h"];
-    if (this.target.dataset.cell !== cell) {
-      this.target.dataset.cell = cell;
+    this.hRange = limits.hRange[nonlinearity];
+    const kind = `${cell}:${nonlinearity}`;
+    if (this.target.dataset.kind !== kind) {
+      this.target.dataset.kind = kind;
       this.target.replaceChildren(
         ...targets.map((v) => h("option", { value: v, text: TARGET_TEXT[v] })),
       );
@@ -108,7 +113,8 @@ export class ForkPanel {
 
   syncRange() {
     const target = this.target.value || "h";
-    let [lo, hi] = limits.overrides[target];
+    // h: tanh's [-1, 1], or ReLU's [0, 10] (the server's ceiling for an unbounded h)
+    let [lo, hi] = target === "h" ? (this.hRange ?? limits.overrides.h) : limits.overrides[target];
     if (target === "c") [lo, hi] = [Math.max(lo, -C_SLIDER), Math.min(hi, C_SLIDER)];
     const step = STEPS[target];
     Object.assign(this.value, { min: lo, max: hi, step });

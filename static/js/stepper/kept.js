@@ -17,7 +17,7 @@ export function temperatureText(T) {
 }
 
 export class KeptNetworkPanel {
-  /** onOpen(net): step net ({id, cell, H, label}) in the stepper. */
+  /** onOpen(net): step net ({id, cell, H, nonlinearity, label}) in the stepper. */
   constructor({ onOpen }) {
     this.net = null;
     this.seed = 0;
@@ -81,7 +81,7 @@ export class KeptNetworkPanel {
     this.temp.setAttribute("aria-valuetext", said);
   }
 
-  /** Offer `net` ({id, cell, H, label}), the network the last run kept. */
+  /** Offer `net` ({id, cell, H, nonlinearity, label}), the network the last run kept. */
   show(net) {
     this.net = net;
     this.text.textContent =

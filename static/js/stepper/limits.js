@@ -18,7 +18,10 @@ export const limits = Object.freeze({
   memoryBias: l.memory_bias,
   maxOverrides: l.max_overrides,
   overrides: l.overrides, // {h: [-1, 1], c: [-10, 10], forget: [0, 1]}
-  inits: l.inits, // ["pytorch", "orthogonal"]
+  inits: l.inits, // ["pytorch", "orthogonal", "irnn"]
+  initCells: l.init_cells, // {irnn: ["rnn"], pytorch: ["rnn", "lstm", "gru"], ...}
+  initNonlinearity: l.init_nonlinearity, // {irnn: "relu", pytorch: "tanh", ...}
+  hRange: l.h_range, // what an h override may be: {tanh: [-1, 1], relu: [0, 10]}
   train: { hidden: l.train.hidden_size, length: l.train.parade_length, steps: l.train.steps },
   sample: { temperature: l.sample.temperature, length: l.sample.length },
 });

@@ -5,7 +5,7 @@ import { glyph, h } from "./dom.js";
 import { equationHtml, unitUpdate } from "./equation.js";
 import { focusLane } from "./fetching.js";
 import { limits } from "./limits.js";
-import { editedRun } from "./run.js";
+import { editedRun, rowsKey } from "./run.js";
 import { announcement } from "./table.js";
 
 const escapeCh = (ch) =>
@@ -32,25 +32,28 @@ export class StepPainter {
       v.parade.build(run.input, lanes, focusLane(s), laneLock);
       v.memoryHint.update(run.memory_bias, runs);
     }
-    v.grid.build(run.cell, run.hidden_size);
+    const rows = rowsKey(run); // the cell, or "rnnrelu": its rows say which squashing made h
+    v.grid.build(rows, run.hidden_size);
     v.body.classList.toggle("dense", run.hidden_size > 8); // many units: the grid takes the width
     const edited = editedRun(run);
     this.edited = edited;
     v.editGrid.el.hidden = !edited;
     v.grid.title.hidden = !edited;
     v.grid.title.textContent = "Original run";
-    if (edited) v.editGrid.build(run.cell, run.hidden_size);
+    if (edited) v.editGrid.build(rows, run.hidden_size);
     v.grids.classList.toggle("forked", Boolean(edited));
-    v.table.build(run.cell, run.hidden_size);
+    v.table.build(rows, run.hidden_size);
     // ‖h − h_edited‖ at each step: (T,)
     this.divergence = edited
       ? run.h.map((row, t) => Math.hypot(...row.map((x, j) => x - edited.h[t][j])))
       : null;
     this.forkStep = edited ? Math.min(...s.forks.map((f) => f.step)) : -1;
     const { cell, hidden_size: H } = run;
-    v.fork.sync({ cell, T: this.T, H, t: s.t, unit: s.unit, forks: s.forks });
+    const nonlinearity = run.nonlinearity ?? "tanh";
+    v.fork.sync({ cell, nonlinearity, T: this.T, H, t: s.t, unit: s.unit, forks: s.forks });
     // what is on show, for whoever reads the page (tests, the benchmark): not the state asked for
     Object.assign(v.stage.dataset, { cell, hidden: H, steps: this.T, scale: run.weight_scale });
+    v.stage.dataset.nonlinearity = nonlinearity;
     v.stage.dataset.network = run.network ?? "";
   }
 

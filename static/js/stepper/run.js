@@ -6,6 +6,11 @@ export const ROWS = {
     ["hPrev", "h<sub>t−1</sub>", "state before", "div"],
     ["h", "h<sub>t</sub>", "new state, after tanh", "div"],
   ],
+  // the RNN with ReLU units (a trained IRNN): h = relu(a) = max(a, 0)
+  rnnrelu: [
+    ["hPrev", "h<sub>t−1</sub>", "state before", "div"],
+    ["h", "h<sub>t</sub>", "new state, after relu (never below 0)", "div"],
+  ],
   lstm: [
     ["hPrev", "h<sub>t−1</sub>", "state before", "div"],
     ["cPrev", "c<sub>t−1</sub>", "memory before", "div"],
@@ -24,6 +29,10 @@ export const ROWS = {
     ["h", "h<sub>t</sub>", "new state: (1−z)·n + z·h<sub>t−1</sub>", "div"],
   ],
 };
+
+/** Return the key of `run`'s rows in ROWS: its cell, or "rnnrelu" for an RNN with ReLU units. */
+export const rowsKey = (run) =>
+  run.cell === "rnn" && run.nonlinearity === "relu" ? "rnnrelu" : run.cell;
 
 /** Plain-text row names for tables and announcements. */
 export const ROW_TEXT = {

@@ -8,6 +8,7 @@ import { limits } from "./limits.js";
 import { sanitize } from "./sanitize.js";
 import {
   FORGET_BIASES,
+  fitInit,
   PRESET,
   parseLengths,
   TRAIN_MEMORY_BIAS,
@@ -57,7 +58,7 @@ export function initialState(config, url, locked) {
     net: null,
     train: {
       task: url.task === "next_char" ? "next_char" : "remember_first",
-      init: L.inits.includes(url.init) ? url.init : "pytorch",
+      init: "pytorch", // fitted to the cell below
       fb: FORGET_BIASES.includes(num(url.fb, -1)) ? num(url.fb, -1) : TRAIN_MEMORY_BIAS,
       length: clamp(int(url.length, train.length[2]), train.length[0], train.length[1]),
       steps: clamp(int(url.steps, train.steps[2]), train.steps[0], train.steps[1]),
@@ -66,6 +67,7 @@ export function initialState(config, url, locked) {
       budget: clamp(int(url.budget, PRESET.steps), train.steps[0], train.steps[1]),
     },
   };
+  s.train.init = fitInit(url.init, s.cell).init;
   if (open("input") && url.input) {
     const { text } = sanitize(url.input);
     if (text) s.input = text;
@@ -90,12 +92,16 @@ function isNewTrace(a, b) {
   return a.input !== b.input || a.seed !== b.seed || a.H !== b.H || cell || a.net !== b.net;
 }
 
+/** Return the range of h in the network of state s: a kept IRNN's ReLU units, else tanh's. */
+export const hRange = (s) => limits.hRange[s.net?.nonlinearity ?? "tanh"];
+
 /** Return the edits that still fit the network of state s (the server's override limits). */
 export function validForks(forks, s) {
   const fits = (f) => {
     if (f.step >= s.input.length || f.unit >= s.H) return false;
     if (f.target !== "h" && s.cell !== "lstm") return false;
-    const [lo, hi] = limits.overrides[f.target] ?? [0, -1];
+    const ranges = { ...limits.overrides, h: hRange(s) };
+    const [lo, hi] = ranges[f.target] ?? [0, -1];
     return f.value >= lo && f.value <= hi;
   };
   return forks.filter(fits);

@@ -10,7 +10,9 @@ import { limits } from "./limits.js";
 import { PresetResults, TrainCurves } from "./trainresults.js";
 import {
   FORGET_BIASES,
+  fitInit,
   INIT_NAMES,
+  initFits,
   LR_CHOICES,
   PRESET,
   readNumber,
@@ -36,12 +38,13 @@ export class TrainView {
   /**
    * locked: {cell, hidden} fixed by the lesson; presetHidden: the preset's hidden size;
    * onChange(patch): the student changed the form ({cell, H, train: {...}});
-   * onOpen(net): step the network a run kept ({id, cell, H, label}) in the stepper.
+   * onOpen(net): step the network a run kept ({id, cell, H, nonlinearity, label}) in the stepper.
    */
   constructor({ locked, presetHidden, onChange, onOpen }) {
     this.onChange = onChange;
     this.presetH = presetHidden;
     this.settings = null; // {cell, H, seed, train}: what sync() showed last
+    this.initRefused = ""; // why the start just picked was replaced, until the next change
     this.limits = trainLimits();
     // each number field has a note beside it that says when its value was corrected
     this.notes = {};
@@ -141,7 +144,7 @@ export class TrainView {
         this.lengthField,
         field("Training steps", this.steps, "steps"),
         field("Learning rate", this.lr),
-        field("Starting W_hh", this.init),
+        field("Starting W_hh", this.init, "init"),
         this.fbField,
       ),
       h("div", { class: "st-train-actions" }, this.start, this.stop, this.presetBtn),
@@ -168,7 +171,12 @@ export class TrainView {
     this.steps.value = train.steps;
     this.lr.value = String(LR_CHOICES.includes(train.lr) ? train.lr : 0.01);
     this.lengthField.hidden = train.task !== "remember_first";
-    this.init.value = train.init;
+    // a start the cell cannot use is shown disabled; the note says what the start means
+    for (const option of this.init.options)
+      option.disabled = !initFits(option.value, settings.cell);
+    const fitted = fitInit(train.init, settings.cell);
+    this.init.value = fitted.init;
+    this.notes.init.textContent = this.initRefused || fitted.note;
     this.fb.value = String(train.fb);
     this.fbField.hidden = settings.cell === "rnn"; // the plain RNN has no gate to bias
     const { lengths, budget } = train;
@@ -191,6 +199,9 @@ export class TrainView {
       }
       return value;
     };
+    // a start the new cell cannot use falls back to PyTorch's, and says so until the next change
+    const fitted = fitInit(this.init.value, this.cell.value);
+    this.initRefused = fitted.init === this.init.value ? "" : fitted.note;
     const patch = {
       cell: this.cell.value,
       train: {
@@ -199,7 +210,7 @@ export class TrainView {
         length: read(this.length, "length", "The parade length"),
         steps: read(this.steps, "steps", "Training steps"),
         lr: +this.lr.value,
-        init: this.init.value,
+        init: fitted.init,
         fb: +this.fb.value,
       },
     };
@@ -223,7 +234,7 @@ export class TrainView {
       batch_size: 32,
       weight_scale: 1,
       memory_bias: train.fb,
-      init: train.init,
+      init: fitInit(train.init, cell).init,
       log_every: Math.max(1, Math.round(steps / 60)),
       seed,
       max_seconds: 60,
@@ -279,11 +290,16 @@ export class TrainView {
             reason = rec.reason;
             if (rec.network) {
               const H = plural(body.hidden_size, "hidden unit");
+              const nonlinearity = limits.initNonlinearity[body.init] ?? "tanh";
+              const units = nonlinearity === "relu" ? ", ReLU units from the IRNN start" : "";
               this.kept.show({
                 id: rec.network,
                 cell: body.cell,
                 H: body.hidden_size,
-                label: `your trained ${name} (${H}, ${plural(rec.step, "step")} on the lesson text)`,
+                nonlinearity,
+                label:
+                  `your trained ${name} (${H}${units}, ` +
+                  `${plural(rec.step, "step")} on the lesson text)`,
               });
             }
           }

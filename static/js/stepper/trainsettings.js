@@ -21,7 +21,34 @@ export const FORGET_BIASES = [0, 1, 3];
 export const INIT_NAMES = {
   pytorch: "PyTorch default (uniform)",
   orthogonal: "Orthogonal (spectral radius 1)",
+  irnn: "Identity + ReLU (IRNN, RNN only)",
 };
+// What a start means, said under the select; "" says nothing.
+const INIT_NOTES = {
+  irnn:
+    "W_hh starts as the identity and the biases at 0, with ReLU units: h = relu(…), never " +
+    "below 0. Each step starts by copying the state (Le et al., 2015). It wants a small " +
+    "learning rate, such as 0.001.",
+};
+
+/** Return whether start `init` can start a `cell` (the server's limits.initCells). */
+export const initFits = (init, cell) => (limits.initCells[init] ?? []).includes(cell);
+
+/**
+ * Return {init, note} for a run of `cell` from `init`: a start the cell cannot use (IRNN for a
+ * gated cell) becomes PyTorch's default, and the note says so; otherwise what the start means.
+ */
+export function fitInit(init, cell) {
+  if (!limits.inits.includes(init)) return { init: "pytorch", note: "" };
+  if (!initFits(init, cell)) {
+    const name = limits.cellNames[cell] ?? cell;
+    return {
+      init: "pytorch",
+      note: `${INIT_NAMES[init] ?? init} starts a plain RNN only: the ${name} starts from the PyTorch default.`,
+    };
+  }
+  return { init, note: INIT_NOTES[init] ?? "" };
+}
 // Fewer than 10 training steps would draw no curve worth reading.
 const MIN_STEPS = 10;
 const DEFAULTS = { hidden: 8, length: 10, steps: 400 };
