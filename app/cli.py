@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -246,38 +246,54 @@ def user_add(
 
 @scores_app.command("export")
 def scores_export(
-    lesson: Annotated[str, typer.Option(help="The lesson's slug.")],
+    lesson: Annotated[
+        str | None, typer.Option(help="The lesson's slug (not for --what course).")
+    ] = None,
     what: Annotated[
-        str, typer.Option(help="gradebook (one row per student), attempts or dilemmas.")
+        str,
+        typer.Option(
+            help="gradebook (a lesson: one row per student), attempts, dilemmas, or course "
+            "(one row per student, one column per lesson)."
+        ),
     ] = "gradebook",
     out: Annotated[
         Path | None, typer.Option("-o", "--out", help="File to write (default: standard output).")
     ] = None,
 ) -> None:
-    """Write one lesson's gradebook, every try, or every dilemma response as CSV."""
+    """Write the course gradebook, or one lesson's gradebook, every try or every dilemma
+    response, as CSV."""
     from threadpoolctl import threadpool_limits
 
     from app.db.database import Database
     from app.db.migrate import upgrade
-    from app.instructor.export import WHATS, csv_chunks, lesson_table
+    from app.instructor.export import WHATS, What, course_table, csv_chunks, lesson_table
 
     settings = get_settings()
     # As in a server process: regrading engine questions runs small matrices.
     threadpool_limits(settings.blas_threads, user_api="blas")
-    if what not in WHATS:
-        typer.echo(f"--what must be one of: {', '.join(WHATS)} (not {what!r})", err=True)
+    if what not in (*WHATS, "course"):
+        typer.echo(f"--what must be one of: {', '.join(WHATS)}, course (not {what!r})", err=True)
         raise typer.Exit(2)
-    lessons = LessonStore(settings.lessons_dir).reload().lessons
-    found = lessons.get(lesson)
-    if found is None:
+    store = LessonStore(settings.lessons_dir).reload()
+    lessons = store.lessons
+    found = lessons.get(lesson) if lesson is not None else None
+    if what == "course" and lesson is not None:
+        typer.echo("--what course covers every lesson: leave out --lesson", err=True)
+        raise typer.Exit(2)
+    if what != "course" and found is None:
         known = ", ".join(sorted(lessons)) or "none"
-        typer.echo(f"No lesson called {lesson!r} (lessons: {known})", err=True)
+        said = "--lesson is needed" if lesson is None else f"No lesson called {lesson!r}"
+        typer.echo(f"{said} (lessons: {known})", err=True)
         raise typer.Exit(2)
     upgrade(settings.database_url)  # as `user add` does: a new database gets its tables
     database = Database.from_url(settings.database_url)
     try:
         with database.session(write=False) as session:
-            table = lesson_table(session, what=what, lesson=found, lessons=lessons)
+            if found is None:
+                table = course_table(session, course=store.ordered())
+            else:
+                kind = cast("What", what)  # checked against WHATS above
+                table = lesson_table(session, what=kind, lesson=found, lessons=lessons)
             if out is None:
                 for chunk in csv_chunks(table.header, table.rows):
                     sys.stdout.write(chunk)

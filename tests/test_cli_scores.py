@@ -68,11 +68,32 @@ def test_export_to_stdout_and_file_equals_the_download(
         assert any(r[7] == "'=sum(a1)" for r in rows), "the typed formula is neutralized"
 
 
+def test_the_course_gradebook_equals_the_download(teach: TestClient, tmp_path: Path) -> None:
+    out = tmp_path / "course.csv"
+    result = runner.invoke(app, ["scores", "export", "--what", "course", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    downloaded = teach.get("/instructor/export/course-gradebook.csv").text
+    assert out.read_bytes().decode("utf-8") == downloaded
+    rows = list(csv.reader(io.StringIO(downloaded, newline="")))
+    assert rows[0][:6] == [
+        "username",
+        "score",
+        "max_score",
+        "percent",
+        "quizzy score",
+        "quizzy max_score",
+    ]
+    (ada,) = [r for r in rows[1:] if r[0] == "ada"]
+    assert ada[1] == ada[4] and ada[3] == repr(round(100 * float(ada[1]) / int(ada[2]), 1))
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--lesson", "nope"], "No lesson called 'nope'"),
         (["--lesson", "quizzy", "--what", "grades"], "--what must be one of"),
+        (["--what", "gradebook"], "--lesson is needed (lessons: quizzy)"),
+        (["--lesson", "quizzy", "--what", "course"], "leave out --lesson"),
     ],
 )
 def test_bad_lesson_or_export_is_a_plain_exit_2(

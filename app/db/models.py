@@ -29,6 +29,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 Role = Literal["student", "instructor"]
 ROLES: tuple[Role, ...] = ("student", "instructor")
 CONFIDENCE_RANGE = "confidence IS NULL OR (confidence >= 1 AND confidence <= 5)"
+STUDENT: Role = "student"  # the class: guests and instructors are no one's class statistics
 GUEST = "guest"  # the role of a guest's row (app/accounts/guests.py); never an Account
 
 

@@ -19,12 +19,11 @@ from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from app.content.schema import Dilemma
-from app.db.models import DilemmaResponse, User
+from app.db.models import STUDENT, DilemmaResponse, User
 from app.plaintext import printable
 
 MIN_ANSWERS = 3  # the class's choices are shown once this many students have answered
 MAX_PEERS = 3  # reasons shown from other students
-STUDENT = "student"
 
 
 class ChoiceShareOut(BaseModel):

@@ -15,8 +15,7 @@ from sqlalchemy.orm import Session
 
 from app.content.model import Lesson
 from app.content.schema import Dilemma
-from app.db.models import DilemmaResponse, User
-from app.dilemmas.peers import STUDENT
+from app.db.models import STUDENT, DilemmaResponse, User
 from app.plaintext import printable
 
 

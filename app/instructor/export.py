@@ -1,5 +1,6 @@
 """CSV exports, written in one place for the routes and the `parade scores export` command:
-a lesson's gradebook, every try, every dilemma response, and a student's own record.
+the course gradebook, a lesson's gradebook, every try, every dilemma response, and a
+student's own record.
 
 Each export is a header and a stream of rows (the queries read with `yield_per`), turned into
 text a chunk at a time by the stdlib csv writer, so no export is built whole in memory.
@@ -20,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.content.model import Lesson
 from app.db.database import Database
+from app.instructor.coursebook import course_student_rows
 from app.instructor.gradebook import student_rows
 from app.instructor.records import attempt_entries, dilemma_entries
 from app.plaintext import printable
@@ -251,6 +253,31 @@ def record_table(session: Session, *, lessons: Mapping[str, Lesson], user_id: in
             ]
 
     return Table(list(RECORD_HEADER), rows())
+
+
+def course_table(session: Session, *, course: Sequence[Lesson]) -> Table:
+    """Return the course gradebook: per student the course score, each lesson's score (in
+    course order), the tries and the last activity."""
+    header = ["username", "score", "max_score", "percent"]
+    for lesson in course:
+        header += [f"{lesson.slug} score", f"{lesson.slug} max_score"]
+    header += ["tries", "last_activity"]
+
+    def rows() -> Iterator[Sequence[Cell]]:
+        for r in course_student_rows(session, course=course):
+            scores: list[Cell] = []
+            for s in r.lessons:
+                scores += [s.score, s.max_score]
+            yield [r.username, r.score, r.max_score, r.percent, *scores, r.tries, r.last_activity]
+
+    return Table(header, rows())
+
+
+def stream_course_csv(database: Database, *, course: Sequence[Lesson]) -> Iterator[str]:
+    """Yield the CSV of the course gradebook, read in its own session."""
+    with database.session(write=False) as session:
+        table = course_table(session, course=course)
+        yield from csv_chunks(table.header, table.rows)
 
 
 def lesson_table(

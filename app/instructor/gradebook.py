@@ -12,20 +12,19 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import groupby
-from typing import Any, Literal, get_args
+from typing import Any, Literal, Protocol, TypeVar, get_args
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 
 from app.content.model import Lesson
-from app.db.models import Attempt, DilemmaResponse, User
+from app.db.models import STUDENT, Attempt, DilemmaResponse, User
 from app.quiz.grading import question_version
 
 SortKey = Literal["name", "score", "last"]
 SortOrder = Literal["asc", "desc"]
 SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 YIELD_PER = 500  # rows fetched per round trip when streaming
-STUDENT = "student"
 NEVER = datetime.min.replace(tzinfo=UTC)  # sorts students with no activity first
 
 
@@ -113,7 +112,23 @@ def _row(
     )
 
 
-def sorted_rows(rows: Sequence[StudentRow], *, key: SortKey, order: SortOrder) -> list[StudentRow]:
+class Sortable(Protocol):
+    """A gradebook row, of a lesson or of the course."""
+
+    @property
+    def user_id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def score(self) -> float: ...
+    @property
+    def last_activity(self) -> datetime | None: ...
+
+
+RowT = TypeVar("RowT", bound=Sortable)
+
+
+def sorted_rows(rows: Sequence[RowT], *, key: SortKey, order: SortOrder) -> list[RowT]:
     """Return the rows sorted by `key`; ties stay in username order either way."""
     by_name = sorted(rows, key=lambda r: (r.username, r.user_id), reverse=order == "desc")
     if key == "name":

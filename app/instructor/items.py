@@ -28,12 +28,10 @@ from sqlalchemy.orm import Session
 
 from app.content.model import Lesson
 from app.content.schema import Question
-from app.db.models import Attempt, User
+from app.db.models import STUDENT, Attempt, User
 from app.instructor import itemstats as st
 from app.quiz.grading import question_version
 from app.quiz.kinds import kind_of
-
-STUDENT = "student"  # guests ('guest') and instructors are no one's class statistics
 
 # Thresholds of the "needs review" flag; the page shows them. Flags use first tries, the
 # ones item analysis assumes (later tries build on the feedback of earlier ones).

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from app.content.model import Lesson
 from app.content.schema import Question
-from app.db.models import GUEST, Attempt, DilemmaResponse, User
+from app.db.models import GUEST, STUDENT, Attempt, DilemmaResponse, User
 from app.plaintext import printable
 from app.quiz.attempts import QuestionState, attempt_result
 from app.quiz.errors import MalformedAnswer
@@ -222,7 +222,7 @@ def attempt_entries(
     if user_id is not None:
         stmt = stmt.where(Attempt.user_id == user_id)
     if lesson_slug is not None:
-        stmt = stmt.where(Attempt.lesson_slug == lesson_slug, User.role == "student")
+        stmt = stmt.where(Attempt.lesson_slug == lesson_slug, User.role == STUDENT)
     describer = _Describer(lessons)
     for r in session.execute(stmt):
         yield describer.entry(r)
@@ -241,7 +241,7 @@ def dilemma_entries(
     if user_id is not None:
         stmt = stmt.where(DilemmaResponse.user_id == user_id)
     if lesson_slug is not None:
-        stmt = stmt.where(DilemmaResponse.lesson_slug == lesson_slug, User.role == "student")
+        stmt = stmt.where(DilemmaResponse.lesson_slug == lesson_slug, User.role == STUDENT)
     for r in session.execute(stmt):
         lesson = lessons.get(r.lesson_slug)
         dilemma = lesson.dilemma(r.dilemma_id) if lesson else None

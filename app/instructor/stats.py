@@ -1,5 +1,7 @@
-"""Class statistics for instructors: what the class got wrong, and how it argued. Guests'
-tries are counted for them but are no one's score: they are left out here.
+"""Class statistics for instructors: what the class got wrong, and how it argued. Only
+students count: guests' tries are no one's score, and instructors trying their own questions
+are not the class. Reasons an instructor hid are left out of the overview (the discussion
+page lists them, marked).
 
 Every function takes the session first and the rest by keyword; each returns the models the
 JSON API serializes and the class overview renders.
@@ -18,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from app.content.model import Lesson
 from app.content.schema import Question
-from app.db.models import GUEST, Attempt, DilemmaResponse, User
+from app.db.models import STUDENT, Attempt, DilemmaResponse, User
 from app.plaintext import printable
 from app.quiz.errors import MalformedAnswer
 from app.quiz.grading import grade, parse_answer, question_version
@@ -138,7 +140,7 @@ def question_stats(session: Session, *, lesson: Lesson) -> list[QuestionStatsOut
             Attempt.answer,
         )
         .join(User, User.id == Attempt.user_id)
-        .where(Attempt.lesson_slug == lesson.slug, User.role != GUEST)
+        .where(Attempt.lesson_slug == lesson.slug, User.role == STUDENT)
     ).all()
     by_question: dict[tuple[str, str], list[Any]] = {}
     for r in rows:
@@ -178,9 +180,13 @@ def class_size(session: Session, *, lesson: Lesson) -> int:
     tried = (
         select(Attempt.user_id)
         .join(User, User.id == Attempt.user_id)
-        .where(Attempt.lesson_slug == lesson.slug, User.role != GUEST)
+        .where(Attempt.lesson_slug == lesson.slug, User.role == STUDENT)
     )
-    responded = select(DilemmaResponse.user_id).where(DilemmaResponse.lesson_slug == lesson.slug)
+    responded = (
+        select(DilemmaResponse.user_id)
+        .join(User, User.id == DilemmaResponse.user_id)
+        .where(DilemmaResponse.lesson_slug == lesson.slug, User.role == STUDENT)
+    )
     students = tried.union(responded).subquery()
     return session.scalar(select(func.count()).select_from(students)) or 0
 
@@ -195,15 +201,18 @@ def dilemma_stats(session: Session, *, lesson: Lesson) -> list[DilemmaStatsOut]:
             DilemmaResponse.user_id,
             DilemmaResponse.choice,
             DilemmaResponse.reason,
+            DilemmaResponse.hidden_at,
         )
-        .where(DilemmaResponse.lesson_slug == lesson.slug)
+        .join(User, User.id == DilemmaResponse.user_id)
+        .where(DilemmaResponse.lesson_slug == lesson.slug, User.role == STUDENT)
         .order_by(DilemmaResponse.id)
     ).all()
     first: dict[tuple[str, int], str] = {}
     latest: dict[tuple[str, int], tuple[int, str, str]] = {}  # -> (order, choice, reason)
     for order, r in enumerate(rows):
         first.setdefault((r.dilemma_id, r.user_id), r.choice)
-        latest[(r.dilemma_id, r.user_id)] = (order, r.choice, r.reason)
+        reason = "" if r.hidden_at is not None else r.reason  # hidden: not shown again
+        latest[(r.dilemma_id, r.user_id)] = (order, r.choice, reason)
     out: list[DilemmaStatsOut] = []
     for d in lesson.dilemmas:
         texts = {o.id: o.text for o in d.options}

@@ -8,7 +8,14 @@ from collections.abc import Iterator
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 
-from app.instructor.export import What, filename, stream_lesson_csv, stream_record_csv
+from app.instructor.coursebook import course_gradebook
+from app.instructor.export import (
+    What,
+    filename,
+    stream_course_csv,
+    stream_lesson_csv,
+    stream_record_csv,
+)
 from app.instructor.gradebook import SortKey, SortOrder, gradebook
 from app.instructor.records import find_student, student_record
 from app.web.deps import (
@@ -22,7 +29,7 @@ from app.web.deps import (
     TemplatesDep,
     get_optional_user,
 )
-from app.web.pages import GradebookPage, RecordPage
+from app.web.pages import CourseGradebookPage, GradebookPage, RecordPage
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(get_optional_user)])
 
@@ -35,6 +42,34 @@ def csv_download(chunks: Iterator[str], name: str) -> StreamingResponse:
         media_type=CSV,
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
+
+
+@router.get("/instructor/gradebook", response_class=HTMLResponse)
+def course_gradebook_page(
+    request: Request,
+    _: Instructor,
+    lessons: LessonsDep,
+    session: SessionDep,
+    templates: TemplatesDep,
+    sort: SortKey = "name",
+    order: SortOrder = "asc",
+) -> HTMLResponse:
+    course = lessons.ordered()
+    page = CourseGradebookPage(
+        lessons=[(lesson.slug, lesson.title) for lesson in course],
+        rows=course_gradebook(session, course=course, key=sort, order=order),
+        sort=sort,
+        order=order,
+    )
+    return templates.TemplateResponse(request, "records/course_gradebook.html", {"page": page})
+
+
+@router.get("/instructor/export/course-gradebook.csv")
+def export_course_gradebook(
+    _: Instructor, lessons: LessonsDep, database: DatabaseDep
+) -> StreamingResponse:
+    chunks = stream_course_csv(database, course=lessons.ordered())
+    return csv_download(chunks, filename("course", "gradebook"))
 
 
 @router.get("/instructor/lessons/{slug}/gradebook", response_class=HTMLResponse)

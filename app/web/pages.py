@@ -9,6 +9,7 @@ from typing import Literal
 from app.content.errors import LessonProblem
 from app.dilemmas.responses import DilemmaOut, DilemmaResultOut
 from app.instructor.course import CourseRowOut
+from app.instructor.coursebook import CourseRow
 from app.instructor.discussion import DilemmaDiscussionOut
 from app.instructor.gradebook import SortKey, SortOrder, StudentRow
 from app.instructor.items import ItemAnalysisOut
@@ -164,12 +165,9 @@ class DiscussionPage:
 # --- gradebook and records ----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GradebookPage:
-    lesson_slug: str
-    lesson_title: str
-    questions: list[tuple[str, str]]  # (id, prompt) in the lesson's order
-    rows: list[StudentRow]
+class SortedTable:
+    """A table sorted on the server by one column (`sort`, `order` on the page object)."""
+
     sort: SortKey
     order: SortOrder
 
@@ -187,6 +185,24 @@ class GradebookPage:
         else:
             order = "asc" if key == "name" else "desc"
         return f"?sort={key}&order={order}"
+
+
+@dataclass(frozen=True)
+class GradebookPage(SortedTable):
+    lesson_slug: str
+    lesson_title: str
+    questions: list[tuple[str, str]]  # (id, prompt) in the lesson's order
+    rows: list[StudentRow]
+    sort: SortKey
+    order: SortOrder
+
+
+@dataclass(frozen=True)
+class CourseGradebookPage(SortedTable):
+    lessons: list[tuple[str, str]]  # (slug, title) in course order
+    rows: list[CourseRow]
+    sort: SortKey
+    order: SortOrder
 
 
 @dataclass(frozen=True)

@@ -239,3 +239,39 @@ def test_only_the_latest_few_reasons_are_listed(
     soup = BeautifulSoup(teacher.get("/instructor").text, "html.parser")
     summary = soup.select_one(".stats-dilemma details.reasons summary")
     assert summary is not None and summary.text == "Reasons given: 7 (latest 5 shown)"
+
+
+def test_the_overview_counts_students_only_and_leaves_hidden_reasons_out(
+    make_client: Callable[[], TestClient], db_settings: Settings
+) -> None:
+    student = make_client()
+    register(student, "ada")
+    attempt(student, "single", "hidden")
+    respond(student, "lstm", "Reviews are long")
+    other = make_client()
+    register(other, "bob")
+    respond(other, "rnn", "A secret I should not have written")
+    teacher = make_client()
+    register(teacher, "teach")
+    make_instructor(db_settings, "teach")
+    # The instructor tries their own quiz and dilemma: that is not the class.
+    attempt(teacher, "single", "weights")
+    respond(teacher, "rnn", "Trying my own dilemma")
+    with teacher.app.state.db.session(write=True) as s:  # type: ignore[attr-defined]
+        bob = s.scalar(select(User.id).where(User.username == "bob"))
+        row = s.scalar(select(DilemmaResponse).where(DilemmaResponse.user_id == bob))
+        assert row is not None
+        row.hidden_at = row.created_at
+        s.commit()
+
+    (lesson,) = teacher.get("/api/instructor/stats").json()
+    assert lesson["students"] == 2
+    single = next(q for q in lesson["questions"] if q["id"] == "single")
+    assert (single["students"], single["attempts"], single["common_wrong"]) == (1, 1, [])
+    (d,) = lesson["dilemmas"]
+    assert d["students"] == 2 and [c["count"] for c in d["choices"]] == [1, 1]
+    assert d["reasons"] == [{"choice": "An LSTM", "text": "Reviews are long"}]
+    assert d["reason_count"] == 1
+    page = teacher.get("/instructor").text
+    assert "A secret I should not have written" not in page
+    assert "Trying my own dilemma" not in page

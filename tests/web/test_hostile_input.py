@@ -159,6 +159,9 @@ def test_stored_hostile_rows_break_no_page(
     db.dispose()
     assert stored >= 20, "most hostile rows reach the table"
     gradebook_paths = (
+        "/instructor/gradebook",
+        "/instructor/gradebook?sort=score&order=desc",
+        "/instructor/export/course-gradebook.csv",
         "/instructor/lessons/quizzy/gradebook",
         "/instructor/lessons/quizzy/gradebook?sort=last&order=desc",
         "/instructor/lessons/quizzy/export/gradebook.csv",

@@ -102,6 +102,8 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/instructor/lessons/{slug}/dilemmas"): "instructor",
     ("POST", "/instructor/dilemma-responses/{response_id}/hide"): "instructor",
     ("POST", "/instructor/dilemma-responses/{response_id}/show"): "instructor",
+    ("GET", "/instructor/gradebook"): "instructor",
+    ("GET", "/instructor/export/course-gradebook.csv"): "instructor",
     ("GET", "/instructor/lessons/{slug}/gradebook"): "instructor",
     ("GET", "/instructor/lessons/{slug}/export/gradebook.csv"): "instructor",
     ("GET", "/instructor/lessons/{slug}/export/attempts.csv"): "instructor",
