@@ -35,6 +35,12 @@ class Settings(BaseSettings):
         default=DEVELOPMENT_SECRET,
         description="Signs session and CSRF tokens. Set a long random value in production.",
     )
+    password_hash_cost: Literal["standard", "test"] = Field(
+        default="standard",
+        description="standard: Argon2id at argon2-cffi's recommended cost (64 MiB, 3 passes). "
+        "test: 1 MiB, 1 pass, for test suites that create hundreds of accounts; production "
+        "refuses it.",
+    )
     templates_dir: Path = Field(
         default=PROJECT_ROOT / "templates", description="Jinja2 templates folder."
     )
@@ -194,12 +200,18 @@ def get_settings() -> Settings:
 
 
 class InsecureSecret(RuntimeError):
-    """Production with the development secret key, or a short one: anyone could forge tokens."""
+    """Production with the development secret key, or a short one (anyone could forge
+    tokens), or with the test suites' cheap password hashing."""
 
 
 def check_secret(settings: Settings) -> str | None:
     """Return a warning when the secret key is weak in development; raise InsecureSecret in
     production."""
+    if settings.environment == "production" and settings.password_hash_cost != "standard":
+        raise InsecureSecret(
+            "PARADE_PASSWORD_HASH_COST=test makes stolen password hashes cheap to crack: "
+            "leave it unset in production."
+        )
     weak = settings.secret_key == DEVELOPMENT_SECRET or len(settings.secret_key) < MIN_SECRET
     if not weak:
         return None

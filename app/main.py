@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 from fastapi import FastAPI
 from threadpoolctl import threadpool_limits
 
+from app.accounts.passwords import use_hash_cost
 from app.config import Settings, check_secret, get_settings
 from app.content.store import LessonStore, log_snapshot
 from app.content.watch import watch_lessons
@@ -69,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     warning = check_secret(settings)  # raises in production
     if warning:
         log.warning("*** %s ***", warning)
+    use_hash_cost(settings.password_hash_cost)
     store = LessonStore(settings.lessons_dir)
     templates = make_templates(settings.templates_dir)
 

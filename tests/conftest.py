@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,11 @@ from app.main import create_app
 # As in a server process (Settings.blas_threads): on small matrices, BLAS threads only contend
 # with each other and with the other tests' work, making run times swing widely.
 threadpool_limits(1, user_api="blas")
+
+# Argon2id at its lowest cost (Settings.password_hash_cost): the suite creates and logs into
+# hundreds of accounts, each ~0.1 s of CPU at the standard cost. An environment variable, so
+# the servers the browser and multi-process tests start use it too.
+os.environ.setdefault("PARADE_PASSWORD_HASH_COST", "test")
 
 REPO_LESSONS = PROJECT_ROOT / "lessons"
 SHARED_SEED = PROJECT_ROOT.parent / "shared" / "seeds" / "rnn-lesson.txt"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from threadpoolctl import threadpool_info
 
+from app.accounts.passwords import hash_password, use_hash_cost, verify_password
 from app.config import DEVELOPMENT_SECRET, InsecureSecret, Settings
 from app.main import create_app
 
@@ -87,12 +89,31 @@ def test_pages_are_not_stored_by_caches_static_files_are(client: TestClient) -> 
 
 
 def test_production_refuses_the_development_secret(tmp_path: Path) -> None:
-    base = {"lessons_dir": tmp_path, "watch_lessons": False}
+    base = {"lessons_dir": tmp_path, "watch_lessons": False, "password_hash_cost": "standard"}
     with pytest.raises(InsecureSecret, match="PARADE_SECRET_KEY"):
         create_app(Settings(environment="production", secret_key=DEVELOPMENT_SECRET, **base))
     with pytest.raises(InsecureSecret):
         create_app(Settings(environment="production", secret_key="short", **base))
-    create_app(Settings(environment="production", secret_key="k" * 40, **base))
+    good = Settings(environment="production", secret_key="k" * 40, **base)
+    create_app(good)
+    with pytest.raises(InsecureSecret, match="PARADE_PASSWORD_HASH_COST"):
+        create_app(good.model_copy(update={"password_hash_cost": "test"}))
+
+
+def test_passwords_hash_at_the_settings_cost_and_verify_at_either(tmp_path: Path) -> None:
+    base = {"lessons_dir": tmp_path, "watch_lessons": False}
+    try:
+        create_app(Settings(password_hash_cost="standard", **base))
+        standard = hash_password("correct horse battery")
+        assert standard.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+        create_app(Settings(password_hash_cost="test", **base))
+        cheap = hash_password("correct horse battery")
+        assert cheap.startswith("$argon2id$v=19$m=1024,t=1,p=1$")
+        for stored in (standard, cheap):  # each hash carries its own parameters
+            assert verify_password("correct horse battery", stored)
+            assert not verify_password("correct horse battery!", stored)
+    finally:
+        use_hash_cost(os.environ.get("PARADE_PASSWORD_HASH_COST", "standard"))
 
 
 def test_development_warns_loudly_about_the_default_secret(

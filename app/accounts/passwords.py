@@ -30,7 +30,20 @@ COMMON_PASSWORDS = frozenset(
     """.split()
 )
 
-_hasher = PasswordHash((Argon2Hasher(),))  # Argon2id with argon2-cffi's recommended cost
+HASHERS = {
+    "standard": PasswordHash((Argon2Hasher(),)),  # Argon2id, argon2-cffi's recommended cost
+    # Test suites only (Settings.password_hash_cost; production refuses it): still Argon2id,
+    # at the lowest cost, as Django's test settings swap in a fast hasher.
+    "test": PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),)),
+}
+_hasher = HASHERS["standard"]
+
+
+def use_hash_cost(cost: str) -> None:
+    """Hash new passwords at `cost` in this process ("standard" or "test"). Every hash names
+    its own parameters, so passwords hashed at either cost verify under both."""
+    global _hasher
+    _hasher = HASHERS[cost]
 
 
 class WeakPassword(ValueError):
