@@ -14,10 +14,13 @@ import httpx
 import pytest
 from db_fixtures import PASSWORD, running_server
 from playwright.sync_api import Browser, Page, expect
+from sqlalchemy import select, update
 
 from app.accounts.users import create_user
 from app.config import PROJECT_ROOT
 from app.db.database import Database
+from app.db.models import DilemmaResponse, User, utcnow
+from tests.browser.test_listen import FAKE_SPEECH
 from tests.browser.test_stepper import BASIC, TRAIN, VANISH, VARIANTS
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
@@ -90,9 +93,26 @@ def class_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 },
             )
             assert r.status_code == 200
+        for name, choice in (("bob", "lstm"), ("carl", "plain-rnn")):  # a class of three
+            with httpx.Client(base_url=base, timeout=30) as peer:
+                peer.headers["X-CSRFToken"] = peer.get("/api/auth/csrf").json()["csrf_token"]
+                body = {"username": name, "password": PASSWORD}
+                assert peer.post("/api/auth/register", json=body).status_code == 201
+                peer.headers["X-CSRFToken"] = peer.cookies["csrftoken"]
+                r = peer.post(
+                    "/api/lessons/rnn-gated/dilemmas/phone-reviews/responses",
+                    json={"choice": choice, "reason": f"{name}'s reason.", "confidence": 2},
+                )
+                assert r.status_code == 200, r.text
         db = Database.from_url(url)
         with db.session(write=True) as session:
             create_user(session, username="teach", password=PASSWORD, role="instructor")
+            carl = session.scalar(select(User.id).where(User.username == "carl"))
+            session.execute(
+                update(DilemmaResponse)
+                .where(DilemmaResponse.user_id == carl)
+                .values(hidden_at=utcnow())  # moderated: marked on the discussion page
+            )
             session.commit()
         db.dispose()
         yield base
@@ -116,7 +136,8 @@ def wait_for_widgets(page: Page, *widgets: str) -> None:
 
 def test_public_pages(view_page: Page, class_server: str) -> None:
     page, failures = view_page, []
-    for path in ("/", "/login", "/register", "/reset", "/lessons/no-such-lesson", "/me/progress"):
+    paths = ("/", "/login", "/register", "/reset", "/status", "/lessons/no-such-lesson")
+    for path in (*paths, "/me/progress"):
         page.goto(f"{class_server}{path}")
         check(page, path, failures)
     page.goto(f"{class_server}/lessons/rnn")
@@ -141,6 +162,8 @@ def test_the_api_docs(view_page: Page, class_server: str) -> None:
 
 def test_lesson_widgets_in_their_states(view_page: Page, class_server: str) -> None:
     page, failures = view_page, []
+    page.add_init_script("window.__speechConfig = {};")  # a scripted voice: Listen can play
+    page.add_init_script(FAKE_SPEECH)
     page.goto(f"{class_server}/lessons/rnn-training")
     wait_for_widgets(page, VANISH)
     check(page, "lesson 2, widgets loaded", failures)
@@ -160,6 +183,18 @@ def test_lesson_widgets_in_their_states(view_page: Page, class_server: str) -> N
     basic.locator(".st-fork summary").click()
     expect(basic.locator(".st-fork-form")).to_be_visible()
     check(page, "fork open", failures)
+    basic.locator(".st-options label", has_text="Predict").click()
+    expect(basic.locator(".st-q")).to_contain_text("rise or fall?")
+    check(page, "predict: a question asked", failures)
+    basic.locator(".st-q-buttons button").first.click()
+    expect(basic.locator(".st-verdict")).to_be_visible()
+    check(page, "predict: the verdict", failures)
+
+    listen = page.locator(".listen")
+    listen.get_by_role("button", name="Listen", exact=True).click()
+    expect(page.locator(".listen-now").first).to_be_visible()
+    check(page, "Listen playing, a sentence highlighted", failures)
+    listen.get_by_role("button", name="Pause", exact=True).click()
 
     question = page.locator("form#q-rnn-memory[data-enhanced]")
     for option in ("weights", "hidden"):  # wrong, then right: finished
@@ -243,6 +278,14 @@ def test_student_pages(view_page: Page, class_server: str) -> None:
     page.goto(f"{class_server}/lessons/rnn")
     wait_for_widgets(page)
     check(page, "lesson as a student who has answered", failures)
+    page.goto(f"{class_server}/lessons/rnn-gated#d-phone-reviews")
+    dilemma = page.locator("#d-phone-reviews")
+    dilemma.scroll_into_view_if_needed()
+    expect(dilemma.locator(".peer-reasons li").first).to_be_visible()
+    check(page, "a dilemma answered: the class's split and peers' reasons", failures)
+    response = page.goto(f"{class_server}/instructor")
+    assert response is not None and response.status == 403
+    check(page, "refused (403)", failures)
     assert failures == [], "\n".join(failures)
 
 
@@ -253,6 +296,11 @@ def test_instructor_pages(view_page: Page, class_server: str) -> None:
     for path in ("items", "gradebook", "dilemmas"):
         page.goto(f"{class_server}/instructor/lessons/rnn/{path}")
         check(page, f"lesson {path}", failures)
+    page.goto(f"{class_server}/instructor/gradebook")
+    check(page, "course gradebook", failures)
+    page.goto(f"{class_server}/instructor/lessons/rnn-gated/dilemmas")
+    expect(page.locator(".hidden-reason")).to_have_count(1)
+    check(page, "discussion with a hidden reason", failures)
     page.goto(f"{class_server}/instructor/lessons/rnn/gradebook")
     page.get_by_role("link", name="ada").first.click()
     expect(page.locator("h1")).to_contain_text("ada")
@@ -260,4 +308,30 @@ def test_instructor_pages(view_page: Page, class_server: str) -> None:
     check(page, "a student's record", failures)
     page.goto(f"{class_server}/account")
     check(page, "instructor's account (reset codes)", failures)
+    assert failures == [], "\n".join(failures)
+
+
+@pytest.mark.parametrize(("width", "scheme"), [(1280, "light"), (375, "dark")])
+def test_pages_without_javascript(
+    browser: Browser, class_server: str, width: int, scheme: str
+) -> None:
+    # The forms post to the server, which answers with whole pages of their own.
+    context = browser.new_context(
+        java_script_enabled=False, viewport={"width": width, "height": 900}, color_scheme=scheme
+    )
+    page, failures = context.new_page(), []
+    page.goto(f"{class_server}/lessons/rnn")
+    question = page.locator("form#q-rnn-memory")
+    question.locator("input[name=answer][value=weights]").check()
+    question.get_by_role("button", name="Check answer").click()
+    expect(page.locator(".feedback")).to_be_visible()
+    check(page, "a quiz result page (no JavaScript)", failures)
+    page.goto(f"{class_server}/lessons/rnn-gated")
+    dilemma = page.locator("form#d-phone-reviews")
+    dilemma.locator("input[name=choice]").first.check()
+    dilemma.get_by_label("Why?").fill("Small and fast enough on a phone.")
+    dilemma.get_by_role("button", name="Commit to this choice").click()
+    expect(page.locator(".commentary")).to_be_visible()
+    check(page, "a dilemma result page (no JavaScript)", failures)
+    context.close()
     assert failures == [], "\n".join(failures)
