@@ -19,6 +19,7 @@ from app.accounts.users import create_user
 from app.config import PROJECT_ROOT
 from app.db.database import Database
 from tests.browser.test_stepper import BASIC, TRAIN, VANISH, VARIANTS
+from tests.browser.test_units import WIDGET as UNITS
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
 RUN_AXE = """async () => {
@@ -187,6 +188,23 @@ def test_lesson_widgets_in_their_states(view_page: Page, class_server: str) -> N
     dilemma.get_by_role("button", name="Commit to this choice").click()
     expect(dilemma.locator(".commentary")).to_be_visible()
     check(page, "dilemma answered (guest)", failures)
+    assert failures == [], "\n".join(failures)
+
+
+def test_unit_viewer_in_its_states(view_page: Page, class_server: str) -> None:
+    page, failures = view_page, []
+    page.goto(f"{class_server}/lessons/rnn-generation")
+    root = page.locator(UNITS)
+    root.scroll_into_view_if_needed()
+    expect(root.locator(".units-char").first).to_be_attached(timeout=30_000)
+    check(page, "unit viewer loaded", failures)
+    root.locator(".units-table summary").click()
+    root.get_by_role("button", name="Let the network write").click()
+    expect(root.locator(".units-written")).to_have_count(1, timeout=15_000)
+    check(page, "unit viewer: table open, the network wrote", failures)
+    root.get_by_label("Your text").fill("caf\u00e9 \u2211")  # characters it cannot read
+    expect(root.locator(".units-status")).to_contain_text("Left out", timeout=15_000)
+    check(page, "unit viewer: characters left out", failures)
     assert failures == [], "\n".join(failures)
 
 
