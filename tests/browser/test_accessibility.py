@@ -19,7 +19,6 @@ from app.accounts.users import create_user
 from app.config import PROJECT_ROOT
 from app.db.database import Database
 from tests.browser.test_stepper import BASIC, TRAIN, VANISH, VARIANTS
-from tests.browser.test_units import WIDGET as UNITS
 
 AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
 RUN_AXE = """async () => {
@@ -31,6 +30,7 @@ RUN_AXE = """async () => {
 }"""
 
 # (width, colour scheme): a laptop and a phone, each light and dark, and the narrowest phone.
+UNITS = "#one-unit-unit-activations-1"  # the generation lesson's unit viewer
 VIEWS = [(1280, "light"), (1280, "dark"), (375, "light"), (375, "dark"), (320, "light")]
 
 

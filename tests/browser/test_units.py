@@ -9,10 +9,10 @@ from pathlib import Path
 import httpx
 from playwright.sync_api import Locator, Page, expect
 
+from tests.browser.test_accessibility import UNITS as WIDGET
 from tests.browser.test_accessibility import check
 
 LESSON = "rnn-generation"
-WIDGET = "#one-unit-unit-activations-1"
 NAME = "rnn-generation/char-lstm"
 
 
@@ -59,9 +59,8 @@ def test_the_text_is_coloured_by_the_unit_and_the_picker_works_by_keyboard(
     shown = [
         float(v.replace("\u2212", "-")) for v in rows.locator("td:nth-child(2)").all_inner_texts()
     ]
-    assert shown == [round(row[j], 3) + 0.0 for row in h] or all(
-        abs(a - row[j]) <= 5e-4 for a, row in zip(shown, h, strict=True)
-    )
+    # the table shows the API's h for that unit, to 3 decimals
+    assert all(abs(a - row[j]) <= 5e-4 for a, row in zip(shown, h, strict=True))
     first = colours(root)
     assert len(set(first)) > 5, "the unit's h changes colour along the text"
     page.screenshot(path=str(artifacts / "units-1280.png"), full_page=False)
