@@ -95,7 +95,7 @@ def train(
     seed: Annotated[
         list[int] | None, typer.Option(help="A seed to try (repeat it); the best is kept.")
     ] = None,
-    steps: Annotated[int, typer.Option(min=1, max=20_000, help="Adam steps per seed.")] = 1500,
+    steps: Annotated[int, typer.Option(min=1, max=20_000, help="Adam steps per seed.")] = 4000,
     hidden_size: Annotated[int, typer.Option(min=1, max=64, help="LSTM units.")] = 64,
     jobs: Annotated[int, typer.Option(min=1, help="Seeds trained at once (processes).")] = 1,
     from_corpus: Annotated[
