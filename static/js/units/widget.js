@@ -48,7 +48,7 @@ export class UnitsWidget {
     });
     this.input.value = this.config.text;
     this.picker = h("select", { id: `${id}-unit`, class: "units-picker" });
-    this.what = h("p", { class: "units-what" });
+    this.what = h("p", { class: "units-what", "aria-live": "polite" });
     this.strip = h("p", { class: "units-strip", "aria-hidden": "true" });
     this.tableBody = h("tbody");
     this.status = h("p", { class: "units-status", role: "status" });
