@@ -142,7 +142,7 @@ def npz_bytes(params: Params) -> bytes:
 
 
 def describe(
-    config: CharnetConfig, corpus: str, seeds: Sequence[int], candidates: list[Candidate]
+    config: CharnetConfig, corpus: str, candidates: list[Candidate]
 ) -> tuple[Candidate, dict[str, Any]]:
     """Return the chosen candidate and the network's description (the .json file)."""
     best = min(candidates, key=lambda c: (c.heldout_loss, c.seed))
@@ -173,7 +173,6 @@ def describe(
         "probe": probed,
         "unit": choose_unit(probed["features"]),
     }
-    assert list(seeds) == [c.seed for c in candidates]
     return best, info
 
 
@@ -215,4 +214,4 @@ def train_network(
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             work = [(config, text, heldout, s) for s in seeds]
             candidates = list(pool.map(_train_seed, work))
-    return describe(config, corpus, seeds, candidates)
+    return describe(config, corpus, candidates)
