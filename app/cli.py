@@ -61,15 +61,21 @@ def check(
         Path | None, typer.Argument(help="Lessons folder (default: PARADE_LESSONS_DIR).")
     ] = None,
 ) -> None:
-    """Validate every lesson; print `path:line: message` per problem; exit 1 on any."""
+    """Validate every lesson and shipped network; print `path:line: message` (or `path:
+    message`) per problem; exit 1 on any."""
     root = lessons_dir or get_settings().lessons_dir
     if not root.is_dir():
         typer.echo(f"{root}: not a folder", err=True)
         raise typer.Exit(2)
+    from threadpoolctl import threadpool_limits
+
+    from app.lab.shipped import check_networks
+
+    threadpool_limits(1, user_api="blas")  # the network probes run the engine
     snapshot = LessonStore(root).reload()
-    problems = snapshot.all_problems()
+    problems = [*map(str, snapshot.all_problems()), *map(str, check_networks(root))]
     for problem in problems:
-        typer.echo(str(problem))
+        typer.echo(problem)
     n = len(snapshot.lessons)
     summary = (
         f"{n} lesson{'s' if n != 1 else ''} OK"
@@ -78,6 +84,55 @@ def check(
     )
     typer.echo(summary, err=True)
     raise typer.Exit(1 if problems else 0)
+
+
+@app.command()
+def train(
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write (default: LESSONS/rnn-generation/networks)."),
+    ] = None,
+    seed: Annotated[
+        list[int] | None, typer.Option(help="A seed to try (repeat it); the best is kept.")
+    ] = None,
+    steps: Annotated[int, typer.Option(min=1, max=20_000, help="Adam steps per seed.")] = 4000,
+    hidden_size: Annotated[int, typer.Option(min=1, max=64, help="LSTM units.")] = 64,
+    jobs: Annotated[int, typer.Option(min=1, help="Seeds trained at once (processes).")] = 1,
+    from_corpus: Annotated[
+        bool, typer.Option(help="Train on the folder's corpus.txt instead of the lessons.")
+    ] = False,
+) -> None:
+    """Train the character-level LSTM shipped with the generation lesson (on the course's own
+    text; same options, same files) and write corpus.txt, char-lstm.npz and char-lstm.json."""
+    import time
+
+    from threadpoolctl import threadpool_limits
+
+    from app.lab.charnet import CharnetConfig, train_network, write_network
+    from app.lab.corpus import build_corpus
+
+    threadpool_limits(1, user_api="blas")
+    lessons_dir = get_settings().lessons_dir
+    folder = out or lessons_dir / "rnn-generation" / "networks"
+    if from_corpus:
+        corpus = (folder / "corpus.txt").read_text(encoding="utf-8").rstrip("\n")
+    else:
+        corpus = build_corpus(lessons_dir)
+    config = CharnetConfig(hidden_size=hidden_size, steps=steps)
+    seeds = seed or [0, 1, 2]
+    typer.echo(f"corpus: {len(corpus)} characters; seeds {seeds}, {steps} steps each", err=True)
+    started = time.perf_counter()
+    best, info = train_network(config, corpus, seeds, jobs=jobs)
+    write_network(folder, "char-lstm", corpus, best.params, info)
+    for s in info["seeds"]:
+        typer.echo(f"seed {s['seed']}: held-out loss {s['heldout_loss']:.4f}")
+    unit = info["unit"]
+    typer.echo(
+        f"kept seed {info['seed']}: held-out loss {info['heldout']['loss']:.4f} nats/char "
+        f"(perplexity {info['heldout']['perplexity']:.2f}); unit {unit['unit']} tracks "
+        f"{unit['feature']} (r = {unit['r']:+.3f})"
+    )
+    typer.echo(f"wrote {folder}/ in {time.perf_counter() - started:.1f} s")
 
 
 @app.command("import-seed")

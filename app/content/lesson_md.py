@@ -18,7 +18,13 @@ from app.content.diagram import diagram_figure, svg_problems
 from app.content.errors import LessonFileError, LessonProblem
 from app.content.markdown import make_renderer, set_widget_html, widget_name, widget_placeholder
 from app.content.model import CHECK_MARK, Check, Section, SectionKind
-from app.content.schema import CheckConfig, DiagramConfig, FrontMatter, StepperConfig
+from app.content.schema import (
+    CheckConfig,
+    DiagramConfig,
+    FrontMatter,
+    StepperConfig,
+    UnitsConfig,
+)
 from app.content.yamlsrc import Loc, parse_yaml, read_text, validate
 
 # A section heading's inline text, with an optional `{#id}` at its end.
@@ -199,7 +205,8 @@ def _place_widgets(
                 checks.append(Check(tuple(check.questions), first - 1))
                 set_widget_html(token, CHECK_MARK)
                 continue
-            config = validate(StepperConfig, data or {}, lines, path, first_line=first)
+            model = UnitsConfig if name == "unit-activations" else StepperConfig
+            config = validate(model, data or {}, lines, path, first_line=first)
         except LessonFileError as exc:
             problems.extend(exc.problems)
             set_widget_html(token, "")

@@ -46,7 +46,7 @@ _SAFE_SCHEMES = {"http", "https", "mailto"}
 # A fence whose info string is one of these names is rendered by the loader (lesson_md.py),
 # which validates its YAML body first: a widget becomes a placeholder element that the front
 # end fills in, a diagram becomes an inline SVG figure, a check marks where its questions go.
-WIDGETS = frozenset({"rnn-stepper", "diagram", "check"})
+WIDGETS = frozenset({"rnn-stepper", "unit-activations", "diagram", "check"})
 
 
 def latex_to_mathml(latex: str, *, display: bool) -> str:
@@ -148,7 +148,7 @@ def make_renderer() -> MarkdownIt:
     return md
 
 
-_WIDGET_NAMES = {"rnn-stepper": "network stepper"}
+_WIDGET_NAMES = {"rnn-stepper": "network stepper", "unit-activations": "unit viewer"}
 
 
 def widget_placeholder(name: str, config: dict[str, Any], widget_id: str) -> str:
@@ -160,8 +160,13 @@ def widget_placeholder(name: str, config: dict[str, Any], widget_id: str) -> str
     caption = str(config.get("caption") or "")
     shown = f'<p class="widget-caption">{html.escape(caption)}</p>' if caption else ""
     label = _WIDGET_NAMES.get(name, "widget")
+    action = (
+        "see a trained network read your text"
+        if name == "unit-activations"
+        else ("step a real network")
+    )
     return (
         f'<div class="widget" id="{html.escape(widget_id)}" data-widget="{html.escape(name)}" '
         f'data-config="{data}">{shown}<p class="widget-fallback">This interactive {label} '
-        "needs JavaScript: turn it on to step a real network here.</p></div>\n"
+        f"needs JavaScript: turn it on to {action} here.</p></div>\n"
     )

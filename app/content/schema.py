@@ -261,6 +261,27 @@ class StepperConfig(Strict):
     caption: Annotated[str, Field(max_length=500)] = ""
 
 
+class UnitsConfig(Strict):
+    """The YAML body of a `unit-activations` fenced block: a shipped network's units, shown
+    on text the student types."""
+
+    network: Annotated[
+        str,
+        Field(
+            pattern=r"^[a-z0-9][a-z0-9-]{0,63}/[a-z0-9][a-z0-9-]{0,63}$",
+            description="The shipped network, LESSON/NAME (LESSON/networks/NAME.npz).",
+        ),
+    ]
+    unit: Annotated[int, Field(ge=0, lt=64)] | None = Field(
+        default=None,
+        description="The unit shown first (default: the one the network's description chose).",
+    )
+    text: Annotated[str, Field(min_length=1, max_length=200)] = (
+        'the parade (a long one) went by, and "the last float" was the best.'
+    )
+    caption: Annotated[str, Field(max_length=500)] = ""
+
+
 class CheckConfig(Strict):
     """The YAML body of a `check` fenced block: quiz questions asked at that place."""
 

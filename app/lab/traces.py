@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field, model_validator
@@ -18,11 +18,16 @@ from app.engine import Trace, forward, influence, init_params, softmax
 from app.engine.params import INIT_NONLINEARITY
 from app.lab.kept import TOKEN_PATTERN, KeptNetwork, NetworkMismatch
 
+if TYPE_CHECKING:
+    from app.lab.shipped import ShippedNetwork
+
 # The stated vocabulary: each character is one-hot over these (D = V = len(VOCAB)).
 VOCAB = " abcdefghijklmnopqrstuvwxyz0123456789.,;:!?'\"-()"
 CHAR_INDEX = {ch: i for i, ch in enumerate(VOCAB)}
 MAX_STEPS = 200
 MAX_HIDDEN = 64
+# A network shipped in a lesson folder: "LESSON/NAME" (app/lab/shipped.py).
+SHIPPED_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}/[a-z0-9][a-z0-9-]{0,63}$"
 INFLUENCE_CAP = 1e300  # norms above this are reported as this (explosion is the point)
 
 Cell = Literal["rnn", "lstm", "gru"]
@@ -86,6 +91,13 @@ class TraceRequest(BaseModel):
         "record): step it instead of a seeded one. cell and hidden_size must be its own; "
         "seed, weight_scale, memory_bias and init are then ignored.",
     )
+    shipped: str | None = Field(
+        default=None,
+        pattern=SHIPPED_PATTERN,
+        description="The name of a network shipped with a lesson, such as "
+        "'rnn-generation/char-lstm' (instead of `network`): step it. cell and hidden_size "
+        "must be its own (GET /api/engine/shipped/LESSON/NAME says them).",
+    )
     trained: bool = Field(
         default=True,
         description="With `network`: true steps the trained weights, false the same network "
@@ -106,6 +118,8 @@ class TraceRequest(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> TraceRequest:
+        if self.network is not None and self.shipped is not None:
+            raise ValueError("give `network` or `shipped`, not both")
         bad = sorted({ch for ch in self.input if ch not in CHAR_INDEX})
         if bad:
             raise ValueError(
@@ -202,6 +216,23 @@ def check_kept(req: TraceRequest, kept: KeptNetwork) -> None:
         raise NetworkMismatch(f"{str(e)[0].upper()}{str(e)[1:]}.") from None
 
 
+def check_shipped(req: TraceRequest, shipped: ShippedNetwork) -> None:
+    """Raise NetworkMismatch unless the request's cell and hidden size are the shipped one's."""
+    if (req.cell, req.hidden_size) != (shipped.cell, shipped.hidden_size):
+        raise NetworkMismatch(
+            f"The shipped network {shipped.name} is a {shipped.cell} with "
+            f"{shipped.hidden_size} hidden units; the request asked for a {req.cell} with "
+            f"{req.hidden_size}."
+        )
+
+
+def shipped_network(shipped: ShippedNetwork) -> Network:
+    """Return a shipped network's weights as the stepper steps them."""
+    p = shipped.params
+    cell = {name: p[name] for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")}
+    return Network(cell, p["weight_hy"], p["bias_y"])
+
+
 def one_hot(text: str) -> np.ndarray:
     """Return (T, V) one-hot rows for the characters of `text`."""
     xs = np.zeros((len(text), len(VOCAB)))
@@ -209,15 +240,20 @@ def one_hot(text: str) -> np.ndarray:
     return xs
 
 
-def run_trace(req: TraceRequest, kept: KeptNetwork | None = None) -> dict[str, Any]:
+def run_trace(
+    req: TraceRequest, kept: KeptNetwork | None = None, shipped: ShippedNetwork | None = None
+) -> dict[str, Any]:
     """Return every step's state, gates, outputs and the memory meter, as arrays.
 
-    `kept`: the network named by req.network (the route loads it), stepped instead of the
-    seeded one.
+    `kept`: the network named by req.network, `shipped`: the one named by req.shipped (the
+    route loads them), stepped instead of the seeded one.
     """
     if kept is not None:
         check_kept(req, kept)
         net = kept_network(kept, req.trained)
+    elif shipped is not None:
+        check_shipped(req, shipped)
+        net = shipped_network(shipped)
     else:
         net = network(
             req.cell, req.hidden_size, req.seed, req.weight_scale, req.memory_bias, req.init
@@ -234,6 +270,7 @@ def run_trace(req: TraceRequest, kept: KeptNetwork | None = None) -> dict[str, A
         "memory_bias": req.memory_bias,
         "init": req.init,
         "network": req.network,
+        "shipped": req.shipped,
         "trained": req.trained if kept is not None else None,
         "vocab": list(VOCAB),
         "tokens": [CHAR_INDEX[ch] for ch in req.input],

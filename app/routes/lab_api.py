@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import Any, cast
 
@@ -20,14 +21,17 @@ from app.engine.params import INIT_NONLINEARITY, INITS, check_init
 from app.lab.budget import EngineBudget, TrainingRun
 from app.lab.kept import KeepLimits, KeptNetwork, keep_network, load_network
 from app.lab.sampling import SampleRequest, run_sample
+from app.lab.shipped import ShippedNetwork, ShippedNotFound, load_shipped
 from app.lab.traces import (
     H_RANGE,
     MAX_HIDDEN,
     MAX_STEPS,
+    SHIPPED_PATTERN,
     VOCAB,
     Override,
     TraceRequest,
     check_kept,
+    check_shipped,
     run_trace,
 )
 from app.lab.training import Keeper, TrainRequest, cached_training
@@ -74,9 +78,11 @@ def _dumps(data: object) -> bytes:
     return orjson.dumps(data, default=_array_default, option=orjson.OPT_SERIALIZE_NUMPY)
 
 
-def _trace_bytes(req: TraceRequest, kept: KeptNetwork | None) -> bytes:
+def _trace_bytes(
+    req: TraceRequest, kept: KeptNetwork | None, shipped: ShippedNetwork | None
+) -> bytes:
     """Return the trace for `req` as JSON bytes; raise ValueError on a non-finite number."""
-    result = run_trace(req, kept)
+    result = run_trace(req, kept, shipped)
     for value in _arrays(result):
         if not np.all(np.isfinite(value)):
             raise ValueError("the engine produced a non-finite number")
@@ -93,6 +99,12 @@ def _arrays(value: object) -> list[np.ndarray]:
 
 LIMITED = refusals({429: "Too much engine time used by this client; see Retry-After"})
 KEPT = refusals({404: "The trained network named by `network` is not kept (unknown or expired)"})
+SHIPPED = refusals(
+    {
+        422: "Bad input, or no shipped network has the name given as `shipped`",
+        503: "The shipped network's files are broken on the server",
+    }
+)
 
 
 def _kept(budget: EngineBudget, settings: Settings, network: str) -> KeptNetwork:
@@ -104,34 +116,77 @@ def _kept(budget: EngineBudget, settings: Settings, network: str) -> KeptNetwork
 @router.post(
     "/trace",
     summary="Step a seeded (or a kept trained) RNN, LSTM or GRU through a text",
-    responses={**_TRACE_DOC, **LIMITED, **KEPT},
+    responses={**_TRACE_DOC, **LIMITED, **KEPT, **SHIPPED},
 )
 def trace(
     req: TraceRequest, budget: EngineBudgetDep, cache: TraceCacheDep, settings: SettingsDep
 ) -> Response:
     budget.check()
-    kept = None
+    kept = shipped = None
     if req.network is not None:  # looked up every time: an expired network is gone
         kept = _kept(budget, settings, req.network)
         check_kept(req, kept)
+    if req.shipped is not None:
+        shipped = load_shipped(settings.lessons_dir, req.shipped)
+        check_shipped(req, shipped)
     # Same request, same seed (or the same kept network): same numbers. Cache the answer.
     key = req.model_dump_json()
     data = cache.get(key)
     if data is None:
-        data = budget.run(lambda: _trace_bytes(req, kept))
+        data = budget.run(lambda: _trace_bytes(req, kept, shipped))
         cache.put(key, data)
     return Response(data, media_type="application/json")
 
 
 @router.post(
     "/sample",
-    summary="Generate text from a kept next-character network, at a temperature",
-    responses={**LIMITED, **KEPT},
+    summary="Generate text from a kept or shipped next-character network, at a temperature",
+    responses={**LIMITED, **KEPT, **SHIPPED},
 )
 def sample(req: SampleRequest, budget: EngineBudgetDep, settings: SettingsDep) -> dict[str, Any]:
     budget.check()
-    kept = _kept(budget, settings, req.network)
-    return budget.run(lambda: run_sample(req, kept))
+    if req.shipped is not None:
+        shipped = load_shipped(settings.lessons_dir, req.shipped)
+        cell, params, nonlinearity = shipped.cell, shipped.params, "tanh"
+    else:
+        assert req.network is not None  # SampleRequest asks for one of the two
+        kept = _kept(budget, settings, req.network)
+        cell, params, nonlinearity = kept.cell, kept.after, kept.nonlinearity
+    return budget.run(lambda: run_sample(req, cell, params, nonlinearity))
+
+
+class ShippedInfo(BaseModel):
+    """What a page needs to step a shipped network and say what its units track."""
+
+    name: str
+    cell: str
+    hidden_size: int
+    vocab: str
+    heldout: dict[str, float]  # loss (nats per character) and perplexity on held-out text
+    unit: dict[str, Any]  # the unit the lesson shows: unit, feature, shows, r
+    features: dict[str, dict[str, Any]]  # per feature, the best unit and its r (held out)
+
+
+@router.get(
+    "/shipped/{lesson}/{name}",
+    response_model=ShippedInfo,
+    summary="Describe a network shipped with a lesson (size, held-out loss, its units)",
+    responses=SHIPPED,
+)
+def shipped_info(lesson: str, name: str, settings: SettingsDep) -> ShippedInfo:
+    full = f"{lesson}/{name}"
+    if not re.fullmatch(SHIPPED_PATTERN, full):
+        raise ShippedNotFound(full)
+    net = load_shipped(settings.lessons_dir, full)
+    return ShippedInfo(
+        name=full,
+        cell=net.cell,
+        hidden_size=net.hidden_size,
+        vocab=VOCAB,
+        heldout=net.info["heldout"],
+        unit=net.info["unit"],
+        features=net.info["probe"]["features"],
+    )
 
 
 def _lesson_text(lessons: Snapshot) -> str:

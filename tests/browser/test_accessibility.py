@@ -33,6 +33,7 @@ RUN_AXE = """async () => {
 }"""
 
 # (width, colour scheme): a laptop and a phone, each light and dark, and the narrowest phone.
+UNITS = "#one-unit-unit-activations-1"  # the generation lesson's unit viewer
 VIEWS = [(1280, "light"), (1280, "dark"), (375, "light"), (375, "dark"), (320, "light")]
 
 
@@ -222,6 +223,23 @@ def test_lesson_widgets_in_their_states(view_page: Page, class_server: str) -> N
     dilemma.get_by_role("button", name="Commit to this choice").click()
     expect(dilemma.locator(".commentary")).to_be_visible()
     check(page, "dilemma answered (guest)", failures)
+    assert failures == [], "\n".join(failures)
+
+
+def test_unit_viewer_in_its_states(view_page: Page, class_server: str) -> None:
+    page, failures = view_page, []
+    page.goto(f"{class_server}/lessons/rnn-generation")
+    root = page.locator(UNITS)
+    root.scroll_into_view_if_needed()
+    expect(root.locator(".units-char").first).to_be_attached(timeout=30_000)
+    check(page, "unit viewer loaded", failures)
+    root.locator(".units-table summary").click()
+    root.get_by_role("button", name="Let the network write").click()
+    expect(root.locator(".units-written")).to_have_count(1, timeout=15_000)
+    check(page, "unit viewer: table open, the network wrote", failures)
+    root.get_by_label("Your text").fill("caf\u00e9 \u2211")  # characters it cannot read
+    expect(root.locator(".units-status")).to_contain_text("Left out", timeout=15_000)
+    check(page, "unit viewer: characters left out", failures)
     assert failures == [], "\n".join(failures)
 
 

@@ -87,14 +87,14 @@ def test_progress_across_lessons_for_the_student_and_the_class(repo_app: FastAPI
     assert status["rnn-training"] is not None and status["rnn-training"]["data-status"] == (
         "Not started"
     )
-    assert "1 of 7 questions done" in " ".join(status["rnn-generation"].text.split())  # type: ignore[union-attr]
+    assert "1 of 8 questions done" in " ".join(status["rnn-generation"].text.split())  # type: ignore[union-attr]
 
     rows = soup_of(client, "/me/progress").select("#course tbody tr")
     table = {r["data-lesson"]: [" ".join(td.text.split()) for td in r.select("td")] for r in rows}
     assert list(table)[:4] == COURSE
     assert table["rnn"][:2] == ["In progress", "1 of 8"]
     assert table["rnn-training"][:2] == ["Not started", "0 of 7"]
-    assert table["rnn-generation"][:3] == ["In progress", "1 of 7", "1.00 of 7"]
+    assert table["rnn-generation"][:3] == ["In progress", "1 of 8", "1.00 of 8"]
 
     teacher = TestClient(repo_app)
     log_in_instructor(teacher, repo_app)
@@ -103,4 +103,4 @@ def test_progress_across_lessons_for_the_student_and_the_class(repo_app: FastAPI
     # students, questions, answers (student × question), average best score, dilemma choices
     assert cells["rnn"] == ["1", "8", "1", "1.00", "0"]
     assert cells["rnn-training"] == ["0", "7", "0", "—", "0"]
-    assert cells["rnn-generation"] == ["1", "7", "2", "0.50", "0"]
+    assert cells["rnn-generation"] == ["1", "8", "2", "0.50", "0"]

@@ -54,6 +54,7 @@ ROUTES: dict[tuple[str, str], Access] = {
     ("GET", "/healthz"): "public",
     ("GET", "/readyz"): "public",
     ("GET", "/api/engine/limits"): "public",
+    ("GET", "/api/engine/shipped/{lesson}/{name}"): "public",
     ("GET", "/api/lessons"): "public",
     ("GET", "/api/lessons/{slug}"): "public",
     ("POST", "/api/engine/trace"): "csrf-exempt",
