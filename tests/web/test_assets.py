@@ -36,7 +36,11 @@ def test_pages_link_versioned_assets(client: TestClient) -> None:
 
 def test_production_caches_versioned_assets_for_a_year(settings: Settings) -> None:
     production = settings.model_copy(
-        update={"environment": "production", "secret_key": "a-real-secret-" + "k" * 40}
+        update={
+            "environment": "production",
+            "secret_key": "a-real-secret-" + "k" * 40,
+            "password_hash_cost": "standard",
+        }
     )
     with TestClient(create_app(production)) as client:
         (url,) = [u for u in asset_urls(client) if u.endswith("parade.css")]
