@@ -103,7 +103,7 @@ export class StateGrid {
         const was = shown[j];
         if (!values) {
           if (!was.fill) continue;
-          cell.style.background = "";
+          cell.style.backgroundColor = "";
           cell.style.color = "";
           cell.textContent = "";
           delete cell.dataset.value;
@@ -113,7 +113,7 @@ export class StateGrid {
         const v = values[j];
         const { fill, ink } = colour(v);
         if (fill !== was.fill) {
-          cell.style.background = fill;
+          cell.style.backgroundColor = fill;
           was.fill = fill;
         }
         if (this.showText) {
