@@ -115,8 +115,11 @@ def run_training(
     """Yield one record per `log_every` steps; stop at `steps` or after `max_seconds`.
 
     With `keep`, the network is kept when the run ends (finished or at the time limit) and
-    the `end` record carries its id as `network`.
+    the `end` record carries its id as `network`. The `end` record's `seconds` is the time
+    the server spent computing (set-up and training steps, not waiting for the client to read
+    the stream), so the page's own wait can be compared with it (bench/trainview.py).
     """
+    started = time.perf_counter()
     task = make_task(req, default_text)
     config = TrainConfig(
         cell=req.cell,
@@ -138,6 +141,7 @@ def run_training(
     model = init_model(config, task, np.random.default_rng(init_seed))
     before = {name: value.copy() for name, value in model.params.items()}
     deadline = time.monotonic() + req.max_seconds
+    computing = time.perf_counter() - started  # seconds spent here, between the yields
     yield {
         "event": "start",
         "task": task.name,
@@ -145,12 +149,15 @@ def run_training(
         "chance": 1.0 / task.n_classes,
         "steps": req.steps,
     }
+    started = time.perf_counter()
     next_char = isinstance(task, NextChar)
     for progress in train_steps(config, task, model):
+        computing += time.perf_counter() - started
         record = {"event": "progress", **asdict(progress)}
         if next_char:  # e^loss: "as unsure as a fair pick among this many characters"
             record["perplexity"] = math.exp(progress.loss)
         yield record
+        started = time.perf_counter()
         reason = "finished" if progress.done else None
         if reason is None and time.monotonic() > deadline:
             reason = "time limit"
@@ -167,6 +174,7 @@ def run_training(
                     "weight_scale": req.weight_scale,
                 }
                 end["network"] = keep(req.cell, req.hidden_size, settings, before, model.params)
+            end["seconds"] = round(computing + time.perf_counter() - started, 4)
             yield end
             return
 

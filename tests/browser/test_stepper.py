@@ -213,6 +213,31 @@ def test_the_url_reproduces_what_the_student_sees(
     assert console_errors == []
 
 
+def test_stepping_leaves_the_equation_as_a_fresh_page_draws_it(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
+    """Each step writes only the equation's changed numbers into the nodes it has (morphHtml):
+    what it leaves must be exactly what a page opened at that step draws from scratch."""
+    w = VARIANTS.lstrip("#")
+    query = f"?{w}.view=stepper&{w}.cell=lstm&{w}.unit=1&{w}.step="
+    root = open_widget(page, live_server, VARIANTS, query + "1")
+    expect(root.locator(".eq-check.ok")).to_be_visible()
+    root.locator(".st-stage").focus()
+    for _ in range(6):  # through steps whose numbers change sign (parentheses come and go)
+        page.keyboard.press("ArrowRight")
+    expect(root.locator(".st-step-label")).to_have_text("7 / 23")
+    expect(root.locator(".eq-head")).to_contain_text("Unit 1 at step 7")
+    stepped = root.locator(".st-eq-body").inner_html()
+
+    fresh = page.context.new_page()
+    again = open_widget(fresh, live_server, VARIANTS, query + "7")
+    expect(again.locator(".eq-check.ok")).to_be_visible()
+    expect(again.locator(".eq-head")).to_contain_text("Unit 1 at step 7")
+    assert again.locator(".st-eq-body").inner_html() == stepped
+    fresh.close()
+    assert console_errors == []
+
+
 def test_locked_controls_stay_locked_even_from_the_url(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:

@@ -61,3 +61,48 @@ export function debounce(fn, ms) {
     timer = setTimeout(() => fn(...args), ms);
   };
 }
+
+// An inert parser for morphHtml: parsing into a template builds nodes without style or layout.
+const scratch = document.createElement("template");
+
+/**
+ * Show `html` in `el`, reusing el's nodes: where the new markup has the same shape (the same
+ * elements in the same places), only the text and the attributes that differ are written.
+ * A step of the stepper changes the equation's numbers, not its shape, and rebuilding its few
+ * hundred nodes per step cost more style and layout than the numbers themselves.
+ */
+export function morphHtml(el, html) {
+  scratch.innerHTML = html;
+  morphChildren(el, scratch.content);
+}
+
+function morphChildren(live, fresh) {
+  const now = live.childNodes;
+  const next = fresh.childNodes;
+  if (now.length !== next.length) {
+    live.replaceChildren(...next);
+    return;
+  }
+  for (let i = 0; i < next.length; i++) {
+    const a = now[i];
+    const b = next[i];
+    if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) {
+      live.replaceChild(b.cloneNode(true), a);
+    } else if (a.nodeType === Node.ELEMENT_NODE) {
+      morphAttributes(a, b);
+      morphChildren(a, b);
+    } else if (a.nodeValue !== b.nodeValue) {
+      a.nodeValue = b.nodeValue;
+    }
+  }
+}
+
+function morphAttributes(a, b) {
+  for (const { name, value } of b.attributes) {
+    if (a.getAttribute(name) !== value) a.setAttribute(name, value);
+  }
+  if (a.attributes.length === b.attributes.length) return;
+  for (const name of a.getAttributeNames()) {
+    if (!b.hasAttribute(name)) a.removeAttribute(name);
+  }
+}

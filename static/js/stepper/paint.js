@@ -1,7 +1,7 @@
 // Painting: rebuild the pictures for a new trace (new shapes), then paint a step into them.
 // A step must fit in one frame, so render() only writes to the DOM (it never reads layout).
 
-import { glyph, h } from "./dom.js";
+import { glyph, h, morphHtml } from "./dom.js";
 import { equationHtml, unitUpdate } from "./equation.js";
 import { focusLane } from "./fetching.js";
 import { limits } from "./limits.js";
@@ -67,9 +67,11 @@ export class StepPainter {
       v.parade.update(t, runs);
     }
     const name = limits.cellNames[run.cell];
-    v.xLabel.innerHTML =
+    morphHtml(
+      v.xLabel,
       `Step <strong>${t + 1}</strong> of ${this.T}: the ${name} reads ` +
-      `x<sub>t</sub> = “<code>${escapeCh(run.input[t])}</code>”`;
+        `x<sub>t</sub> = “<code>${escapeCh(run.input[t])}</code>”`,
+    );
     v.grid.update(run, t, unit);
     if (this.edited) {
       v.editGrid.update(this.edited, t, unit);
@@ -107,7 +109,8 @@ export class StepPainter {
       : [];
     const label = forked ? (useEdited ? "Edited run" : "Original run") : "";
     const shown = { ...(useEdited ? this.edited : run), params: weights };
-    v.equation.innerHTML = equationHtml(unitUpdate(shown, t, unit, edits), label);
+    // the same shape every step: write only the numbers that changed (see morphHtml)
+    morphHtml(v.equation, equationHtml(unitUpdate(shown, t, unit, edits), label));
   }
 
   /** Show that the weights are on their way, or could not be loaded. */

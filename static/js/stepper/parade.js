@@ -150,7 +150,7 @@ export class Parade {
         if (k > t || !row) {
           f.style.opacity = "";
           f.style.transform = "";
-          f.style.background = "";
+          f.style.backgroundColor = "";
           f.style.color = "";
           delete f.dataset.value;
           continue;
@@ -161,7 +161,7 @@ export class Parade {
         f.style.opacity = String(0.12 + 0.88 * p);
         const scale = 0.5 + 0.5 * p + Math.min(0.25, Math.max(0, c.pos - 1));
         f.style.transform = `scale(${scale.toFixed(3)})`;
-        f.style.background = c.fill;
+        f.style.backgroundColor = c.fill;
         f.style.color = c.ink;
         f.dataset.value = String(v);
       }

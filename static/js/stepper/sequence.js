@@ -89,7 +89,7 @@ export class SequenceStrip {
         const v = influenceRow[k];
         const c = influenceColour(v);
         if (c.fill !== it.fill) {
-          meter.style.background = c.fill;
+          meter.style.backgroundColor = c.fill;
           it.fill = c.fill;
         }
         if (it.over !== c.pos > 1) {
@@ -98,7 +98,7 @@ export class SequenceStrip {
         }
         meter.dataset.value = String(v);
       } else if (it.fill) {
-        meter.style.background = "";
+        meter.style.backgroundColor = "";
         meter.classList.remove("over");
         delete meter.dataset.value;
         Object.assign(it, { fill: "", over: false });

@@ -80,8 +80,8 @@ export class StateGrid {
         box,
       );
       this.rowsEl.append(row);
-      // what each cell shows now: {fill, ink, text}
-      const shown = cells.map(() => ({ fill: "", ink: "", text: "" }));
+      // what each cell shows now: {fill, ink, text, value}
+      const shown = cells.map(() => ({ fill: "", ink: "", text: "", value: undefined }));
       return { key, scale, cells, shown, el: row, name: ROW_TEXT[key] };
     });
     this.selected = -1;
@@ -103,17 +103,17 @@ export class StateGrid {
         const was = shown[j];
         if (!values) {
           if (!was.fill) continue;
-          cell.style.background = "";
+          cell.style.backgroundColor = "";
           cell.style.color = "";
           cell.textContent = "";
           delete cell.dataset.value;
-          shown[j] = { fill: "", ink: "", text: "" };
+          shown[j] = { fill: "", ink: "", text: "", value: undefined };
           continue;
         }
         const v = values[j];
         const { fill, ink } = colour(v);
         if (fill !== was.fill) {
-          cell.style.background = fill;
+          cell.style.backgroundColor = fill;
           was.fill = fill;
         }
         if (this.showText) {
@@ -127,7 +127,10 @@ export class StateGrid {
             was.text = text;
           }
         }
-        cell.dataset.value = String(v);
+        if (v !== was.value) {
+          cell.dataset.value = String(v); // the exact number, for whoever reads the page
+          was.value = v;
+        }
       }
     }
     if (unit !== this.selected) {
