@@ -58,7 +58,23 @@ function swap(form, html) {
   form.replaceWith(fresh);
   enhance(fresh);
   fresh.querySelector(".feedback")?.focus();
+  announce(fresh);
   return true;
+}
+
+// Say a question's verdict and the tries left in the page's live region: "Question 1: Not
+// quite. Used 1 of 3 tries · 2 left". Emptied first, so the same words twice are said twice.
+function announce(form) {
+  const region = document.getElementById("quiz-said");
+  const verdict = form.querySelector(".feedback .verdict strong");
+  if (!region || !verdict) return;
+  const words = (el) => el?.textContent.replace(/\s+/g, " ").trim() ?? "";
+  const number = words(form.querySelector(".q-number")?.firstChild);
+  const tries = words(form.querySelector(".q-actions .attempts"));
+  region.textContent = "";
+  setTimeout(() => {
+    region.textContent = [`${number}: ${words(verdict)}`, tries].filter(Boolean).join(" ");
+  }, 50);
 }
 
 function enhance(form) {

@@ -19,6 +19,23 @@ RECORD_ANNOUNCEMENTS = """root => {
   }
 }"""
 
+# The same for the whole page: its status and alert regions too (role="status" is polite
+# live without the attribute), including ones added later (an error's alert).
+RECORD_PAGE_ANNOUNCEMENTS = """() => {
+  window.said = [];
+  const live = "[aria-live], [role=status], [role=alert]";
+  new MutationObserver(records => {
+    const regions = new Set(records.map(r => {
+      const node = r.target.nodeType === Node.ELEMENT_NODE ? r.target : r.target.parentElement;
+      return node && node.closest(live);
+    }).filter(Boolean));
+    for (const region of regions) {
+      const text = region.textContent.replace(/\\s+/g, " ").trim();
+      if (text) window.said.push(text);
+    }
+  }).observe(document.body, {childList: true, characterData: true, subtree: true});
+}"""
+
 
 def test_the_stepper_by_keyboard_and_ear(page: Page, live_server: str) -> None:
     root = open_widget(page, live_server, BASIC)  # "hello", a 4-unit RNN
@@ -49,6 +66,7 @@ def test_the_stepper_by_keyboard_and_ear(page: Page, live_server: str) -> None:
 def test_a_quiz_question_by_keyboard_and_ear(page: Page, live_server: str) -> None:
     page.goto(f"{live_server}/lessons/rnn")
     form = page.locator("form#q-rnn-memory[data-enhanced]")
+    page.evaluate(RECORD_PAGE_ANNOUNCEMENTS)
     question = page.get_by_role("group", name="Question 1 ", exact=False).first
     expect(question).to_contain_text("What lets its prediction")
     wrong = question.get_by_role("radio", name="Its weights", exact=False)
@@ -64,3 +82,18 @@ def test_a_quiz_question_by_keyboard_and_ear(page: Page, live_server: str) -> No
     expect(feedback).to_be_focused()
     expect(feedback).to_contain_text("Not quite")
     expect(form).to_contain_text("2 left")
+    # then the right answer, by keyboard again: the result is focused and said once more
+    right = question.get_by_role("radio", name="The hidden state", exact=False)
+    right.focus()
+    page.keyboard.press("Space")
+    question.get_by_role("button", name="Check answer").focus()
+    page.keyboard.press("Enter")
+    expect(feedback).to_be_focused()
+    expect(feedback).to_contain_text("Correct!")
+    # what the live regions said, in order: each verdict once, with the tries it leaves
+    expect(page.locator("#quiz-said")).to_contain_text("Correct!")
+    said = page.evaluate("window.said")
+    assert said == [
+        "Question 1: Not quite. Guest: used 1 of 3 tries · 2 left — log in to keep your score",
+        "Question 1: Correct! Guest: finished · used 2 of 3 tries — log in to keep your score",
+    ], said

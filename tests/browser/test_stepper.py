@@ -341,8 +341,32 @@ def test_predicting_follows_jumps_and_the_last_step(
     expect(root.locator(".st-step-label")).to_have_text("5 / 5")
     expect(verdict).to_contain_text("That was the last step: press Home (or First step)")
     expect(verdict).not_to_contain_text("Press →")
-    expect(root.get_by_role("button", name="First step (Home)")).to_be_focused()
+    first = root.get_by_role("button", name="First step (Home)")
+    expect(first).to_be_focused()
+    first.click()  # by pointer, as the verdict says: back to step 1 and a new question
+    expect(root.locator(".st-step-label")).to_have_text("1 / 5")
+    expect(question).to_have_text("Step 2 reads “e”. Will unit 0 of h rise or fall?")
+    expect(answers.first).to_be_visible()
+    expect(answers.first).to_be_focused()
+    expect(verdict).to_be_hidden()
+    answers.first.click()  # and it is a live question: answering it reveals step 2
+    expect(root.locator(".st-step-label")).to_have_text("2 / 5")
+    expect(verdict).to_contain_text("Press → (or Step forward) for the next guess.")
     assert console_errors == []
+
+
+def test_the_keyboard_stays_in_the_widget_when_its_button_is_disabled(
+    page: Page, live_server: str
+) -> None:
+    root = open_widget(page, live_server, BASIC)
+    root.get_by_role("button", name="Step forward (→)").click()
+    first = root.get_by_role("button", name="First step (Home)")
+    first.focus()
+    page.keyboard.press("Enter")  # step 1: First step is disabled under the keyboard
+    expect(first).to_be_disabled()
+    expect(root.locator(".st-stage")).to_be_focused()
+    page.keyboard.press("ArrowRight")  # so the arrows go on working
+    expect(root.locator(".st-step-label")).to_have_text("2 / 5")
 
 
 def test_text_first_table_lists_the_step(

@@ -181,13 +181,18 @@ export class StepperWidget {
 
   /** Make step t the current one (the transport has checked it). */
   showStep(t) {
+    const held = document.activeElement;
     this.state.t = t;
     this.render();
     this.announce();
     this.url.write(this.state);
+    // The button just pressed may now be disabled (First step at step 1, End at the last):
+    // the keyboard must not fall to the page, so it goes on to what comes next.
+    const dropped = held instanceof HTMLButtonElement && held.disabled;
     // Predicting, a jump (Home, End, ←, the slider) makes the question about the new next step;
     // the step an answer reveals is followed by its verdict instead.
-    if (this.state.predict && !this.revealing) this.askNext(false);
+    if (this.state.predict && !this.revealing) this.askNext(dropped);
+    if (dropped && held.disabled && document.activeElement === held) this.view.stage.focus();
   }
 
   announce() {
