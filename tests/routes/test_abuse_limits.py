@@ -4,6 +4,7 @@ when configured); windows are tested by ageing the stored rows."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
@@ -180,7 +181,9 @@ def test_engine_cpu_time_is_recorded_per_client_and_hits_cost_nothing(
         assert here.post("/api/engine/trace", json=TRACE).status_code == 200  # a cache hit
         assert len(cpu_rows(db_settings)) == 1
         r = here.post("/api/engine/train", json={"hidden_size": 4, "steps": 5, "log_every": 5})
-        assert r.status_code == 200 and r.text.strip().endswith('"reason":"finished","step":5}')
+        assert r.status_code == 200
+        end = json.loads(r.text.strip().splitlines()[-1])
+        assert (end["event"], end["reason"], end["step"]) == ("end", "finished", 5)
         assert [k for k, a in cpu_rows(db_settings) if a > 0] == ["client:10.0.0.7"] * 2
 
 
