@@ -10,7 +10,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from app.content.model import Lesson
-from app.instructor.gradebook import SortKey, SortOrder, StudentRow, sorted_rows, student_rows
+from app.instructor.gradebook import (
+    SortKey,
+    SortOrder,
+    StudentRow,
+    percent,
+    sorted_rows,
+    student_rows,
+)
 
 
 @dataclass(frozen=True)
@@ -23,7 +30,7 @@ class LessonScore:
 
     @property
     def percent(self) -> float:
-        return round(100 * self.score / self.max_score, 1) if self.max_score else 0.0
+        return percent(self.score, self.max_score)
 
 
 @dataclass(frozen=True)
@@ -43,7 +50,7 @@ class CourseRow:
 
     @property
     def percent(self) -> float:
-        return round(100 * self.score / self.max_score, 1) if self.max_score else 0.0
+        return percent(self.score, self.max_score)
 
     @property
     def tries(self) -> int:

@@ -27,6 +27,11 @@ YIELD_PER = 500  # rows fetched per round trip when streaming
 NEVER = datetime.min.replace(tzinfo=UTC)  # sorts students with no activity first
 
 
+def percent(score: float, max_score: int) -> float:
+    """Return `score` out of `max_score` in percent, to one decimal (0 for no questions)."""
+    return round(100 * score / max_score, 1) if max_score else 0.0
+
+
 @dataclass(frozen=True)
 class QuestionCell:
     """One student's standing on one question (its current version)."""
@@ -47,7 +52,7 @@ class StudentRow:
 
     @property
     def percent(self) -> float:
-        return round(100 * self.score / self.max_score, 1) if self.max_score else 0.0
+        return percent(self.score, self.max_score)
 
     @property
     def tries(self) -> int:
