@@ -321,6 +321,10 @@ def test_clicking_a_sentence_starts_reading_there(
 ) -> None:
     player = open_lesson(page, live_server)
     target = page.locator("#analogy .listen-s", has_text="Your brain, like an RNN").first
+    # Widgets near the sentence load when it scrolls into view and grow the page; on a busy
+    # machine a click aimed before they settle lands on whatever moved under it.
+    target.scroll_into_view_if_needed()
+    page.wait_for_load_state("networkidle")
     target.click()
     expect(player).to_have_attribute("data-state", "playing")
     assert spoken(page)[-1].startswith("Your brain, like an RNN, processes each float")
