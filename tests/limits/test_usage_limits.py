@@ -5,15 +5,18 @@ ageing rows rather than sleeping."""
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select, text, update
 
 from app.db.database import Database
 from app.db.models import TrainLease, UsageEvent, utcnow
+from app.db.ratelimit import serialize_on
+from app.limits import usage
 from app.limits.errors import AnswersLimited, EngineTimeLimited, ServerBusy, TrainingsRunning
 from app.limits.streams import LEASE, WorkerSlots, drop_lease, renew_lease, take_lease
 from app.limits.usage import ANSWER, CPU, UsageLimit, check_usage, count_use, record_use
@@ -53,12 +56,16 @@ def test_answers_are_counted_up_to_the_limit_per_key(db: Database) -> None:
     assert rows(db, UsageEvent) == 4, "a refused answer is not recorded"
 
 
-def test_answers_older_than_the_window_no_longer_count_and_are_deleted(db: Database) -> None:
+def test_answers_older_than_the_window_no_longer_count_and_are_purged(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     for _ in range(3):
         count(db)
+    count(db, key="user:gone")
     age(db, UsageEvent, 61)
+    monkeypatch.setattr(usage, "PURGE_EVERY", 0.0)  # every count finds the purge due
     count(db)
-    assert rows(db, UsageEvent) == 1, "the aged rows of this key were deleted"
+    assert rows(db, UsageEvent) == 1, "every key's aged rows were deleted"
 
 
 def test_simultaneous_answers_get_exactly_the_limit(db: Database) -> None:
@@ -98,11 +105,29 @@ def test_cpu_seconds_add_up_and_refuse_once_spent(db: Database) -> None:
     check()
 
 
-def test_other_keys_rows_are_purged_once_a_day_old(db: Database) -> None:
-    count(db, key="user:gone")
-    age(db, UsageEvent, 86_401)
-    count(db, key="user:new")
-    assert rows(db, UsageEvent) == 1
+def test_the_purge_runs_at_most_once_per_interval_per_process(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(usage, "_last_purge", {})  # this process has not purged yet
+    count(db, key="user:1")  # purges now (nothing to purge yet)
+    age(db, UsageEvent, 61)
+    count(db, key="user:1")
+    assert rows(db, UsageEvent) == 2, "the aged row waits for the next purge"
+    monkeypatch.setattr(usage, "_last_purge", {ANSWER: time.monotonic() - usage.PURGE_EVERY})
+    count(db, key="user:1")
+    assert rows(db, UsageEvent) == 2, "the aged row went; the two in the window stay"
+
+
+def test_a_count_does_not_wait_for_the_disk_and_the_setting_ends_with_it(db: Database) -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("synchronous_commit is PostgreSQL's")
+    with db.session(write=True) as s:
+        serialize_on(s, "usage:answer:user:1", durable=False)
+        assert s.scalar(text("SHOW synchronous_commit")) == "off"
+        s.commit()
+        assert s.scalar(text("SHOW synchronous_commit")) == "on", "only that transaction"
+        serialize_on(s, "login-account:ada")
+        assert s.scalar(text("SHOW synchronous_commit")) == "on", "durable by default"
 
 
 def lease(db: Database, client: str = "10.0.0.1", per_client: int = 2) -> int:
