@@ -229,27 +229,26 @@ def respond(
         )
     rows = own_rows(session, user_id=user_id, lesson_slug=lesson_slug, dilemma_id=dilemma.id)
     round_ = next_round(rows)
-    session.add(
-        DilemmaResponse(
-            user_id=user_id,
-            lesson_slug=lesson_slug,
-            dilemma_id=dilemma.id,
-            choice=checked.choice,
-            reason=checked.reason,
-            confidence=checked.confidence,
-            round=round_,
-            created_at=utcnow(),
-        )
+    response = DilemmaResponse(
+        user_id=user_id,
+        lesson_slug=lesson_slug,
+        dilemma_id=dilemma.id,
+        choice=checked.choice,
+        reason=checked.reason,
+        confidence=checked.confidence,
+        round=round_,
+        created_at=utcnow(),
     )
+    session.add(response)
     try:
         session.commit()
     except IntegrityError:
         # Another post (a second tab, a double click) took this round first.
         session.rollback()
         raise AlreadyRevised(ALREADY_REVISED if round_ > 1 else ALREADY_ANSWERED) from None
-    rows = own_rows(session, user_id=user_id, lesson_slug=lesson_slug, dilemma_id=dilemma.id)
+    # The rows read before, and the one just stored: no need to read them again.
     found = discussion(
-        session, user_id=user_id, lesson_slug=lesson_slug, dilemma=dilemma, rows=rows
+        session, user_id=user_id, lesson_slug=lesson_slug, dilemma=dilemma, rows=[*rows, response]
     )
     assert found is not None  # just stored
     return found

@@ -24,7 +24,7 @@ from app.limits.usage import ANSWER, CPU
 # its insert and commit; the tries so far, the attempt's insert and commit.
 CEILINGS = {
     "answer": 8,
-    "dilemma response": 10,
+    "dilemma response": 9,
     "trace": 4,  # the client's CPU-seconds read; then lock, insert and commit the time spent
     "lesson page": 4,
     "progress": 2,
