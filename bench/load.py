@@ -22,6 +22,7 @@ import argparse
 import asyncio
 import os
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -304,6 +305,12 @@ def class_server(url: str, workers: int) -> Iterator[str]:
             yield base
 
 
+def cpu_seconds(who: int) -> float:
+    """Return the user + system CPU-seconds used by this process or its reaped children."""
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", type=int, default=1000)
@@ -317,6 +324,7 @@ def main() -> None:
     with scratch_schema(args.database_url or DEFAULT_PG, prefix="load") as url:
         upgrade(url)
         students = seed_students(url, args.students)
+        driver_cpu = cpu_seconds(resource.RUSAGE_SELF)
         with class_server(url, args.workers) as base:
             plan = make_plan(base)
             log = Log()
@@ -332,6 +340,7 @@ def main() -> None:
                 )
             )
             took = time.monotonic() - log.t0
+            driver_cpu = cpu_seconds(resource.RUSAGE_SELF) - driver_cpu
         said, rows, missing = saved_without_row(log.calls, stored_rows(url))
 
     print(
@@ -341,6 +350,12 @@ def main() -> None:
         f"{os.cpu_count()} cores\n"
     )
     route_table(log.calls, took)
+    # The server's processes are reaped when it stops; the students share this machine.
+    server_cpu = cpu_seconds(resource.RUSAGE_CHILDREN)
+    print(
+        f"\nCPU-seconds: server (all workers) {server_cpu:.0f}, this driver {driver_cpu:.0f}; "
+        f"{1000 * server_cpu / max(1, len(log.calls)):.1f} ms of server CPU per request"
+    )
     print("\n| answers the server said it saved (2xx) | rows stored | 2xx without a row |")
     print("|---:|---:|---:|")
     print(f"| {said} | {rows} | {missing} |")
