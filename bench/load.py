@@ -66,6 +66,7 @@ class Call:
     ms: float
     at: float  # seconds since the run started, when the request was sent
     saves: tuple[str, str] | None = None  # (username, what) when a 2xx means a stored row
+    error: str = ""  # with no response: what the client saw (the exception's class)
 
 
 @dataclass
@@ -151,10 +152,13 @@ async def call(
     start = time.monotonic()
     try:
         response: httpx.Response | None = await client.request(method, url, **kwargs)
-    except httpx.HTTPError:
-        response = None
+    except httpx.HTTPError as exc:
+        response, error = None, f"{type(exc).__name__}: {exc}"
+    else:
+        error = ""
     status = 0 if response is None else response.status_code
-    log.calls.append(Call(route, status, (time.monotonic() - start) * 1000, start - log.t0, saves))
+    ms = (time.monotonic() - start) * 1000
+    log.calls.append(Call(route, status, ms, start - log.t0, saves, error))
     return response
 
 
@@ -291,6 +295,8 @@ def route_table(calls: list[Call], seconds: float) -> None:
     failed = Counter(c.status for c in calls if is_error(c.status))
     if failed:
         print(f"\nErrors by status (0: no response): {dict(failed)}")
+        for error, n in Counter(c.error for c in calls if c.error).most_common():
+            print(f"- {n} x {error}")
     other = Counter(c.status for c in calls if 400 <= c.status < 500 and c.status != 429)
     if other:
         print(f"\nOther 4xx (a student's own mistakes, not errors): {dict(other)}")

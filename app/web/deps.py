@@ -1,4 +1,8 @@
-"""Each dependency named once as an Annotated alias; tests override dependencies, not globals."""
+"""Each dependency named once as an Annotated alias; tests override dependencies, not globals.
+
+A dependency that does no blocking work (no database, no file) is `async def`: FastAPI runs
+a plain `def` one in the thread pool, and those hand-offs, a dozen per request, cost more
+server CPU under load than the work itself. Whatever touches the database stays `def`."""
 
 from __future__ import annotations
 
@@ -37,18 +41,18 @@ MAX_TOKEN = 128
 NEW_GUEST_TOKEN = "parade_new_guest_token"  # request.state: a guest started by this request
 
 
-def get_app_settings(request: Request) -> Settings:
+async def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_lessons(request: Request) -> Snapshot:
+async def get_lessons(request: Request) -> Snapshot:
     """Return the current lesson snapshot (swapped whole on reload, so always consistent)."""
     snapshot: Snapshot = request.app.state.lessons.snapshot
     return snapshot
 
 
-def get_templates(request: Request) -> Jinja2Templates:
+async def get_templates(request: Request) -> Jinja2Templates:
     templates: Jinja2Templates = request.app.state.templates
     return templates
 
@@ -58,7 +62,7 @@ LessonsDep = Annotated[Snapshot, Depends(get_lessons)]
 TemplatesDep = Annotated[Jinja2Templates, Depends(get_templates)]
 
 
-def get_lesson(slug: str, lessons: LessonsDep) -> Lesson:
+async def get_lesson(slug: str, lessons: LessonsDep) -> Lesson:
     lesson = lessons.lessons.get(slug)
     if lesson is None:
         raise HTTPException(status_code=404, detail=f"No lesson called {slug!r}.")
@@ -68,14 +72,14 @@ def get_lesson(slug: str, lessons: LessonsDep) -> Lesson:
 LessonDep = Annotated[Lesson, Depends(get_lesson)]
 
 
-def get_question(lesson: LessonDep, question_id: str) -> Question:
+async def get_question(lesson: LessonDep, question_id: str) -> Question:
     question = lesson.question(question_id)
     if question is None:
         raise HTTPException(status_code=404, detail=f"No question called {question_id!r}.")
     return question
 
 
-def get_dilemma(lesson: LessonDep, dilemma_id: str) -> Dilemma:
+async def get_dilemma(lesson: LessonDep, dilemma_id: str) -> Dilemma:
     dilemma = lesson.dilemma(dilemma_id)
     if dilemma is None:
         raise HTTPException(status_code=404, detail=f"No dilemma called {dilemma_id!r}.")
@@ -92,7 +96,7 @@ DilemmaDep = Annotated[Dilemma, Depends(get_dilemma)]
 # --- database and accounts ----------------------------------------------------------------------
 
 
-def get_database(request: Request) -> Database:
+async def get_database(request: Request) -> Database:
     db: Database | None = getattr(request.app.state, "db", None)
     if db is None:  # only when the app runs without its lifespan
         raise HTTPException(status_code=503, detail="The database is not ready yet.")
@@ -125,7 +129,7 @@ def get_optional_user(request: Request, session: SessionDep) -> Account | None:
 OptionalUser = Annotated[Account | None, Depends(get_optional_user)]
 
 
-def get_current_user(user: OptionalUser) -> Account:
+async def get_current_user(user: OptionalUser) -> Account:
     if user is None:
         raise HTTPException(status_code=401, detail="Log in to do this.")
     return user
@@ -134,7 +138,7 @@ def get_current_user(user: OptionalUser) -> Account:
 CurrentUser = Annotated[Account, Depends(get_current_user)]
 
 
-def get_instructor(user: CurrentUser) -> Account:
+async def get_instructor(user: CurrentUser) -> Account:
     if not user.is_instructor:
         # One wording for every instructor-only page, action and API route.
         raise HTTPException(
@@ -159,7 +163,7 @@ def get_guest(request: Request, session: SessionDep) -> int | None:
 GuestDep = Annotated[int | None, Depends(get_guest)]
 
 
-def get_reader(user: OptionalUser, guest: GuestDep) -> Answerer | None:
+async def get_reader(user: OptionalUser, guest: GuestDep) -> Answerer | None:
     """Return whose answers a page shows: the student's, a returning guest's, or nobody's."""
     if user is not None:
         return Answerer(user.id)
@@ -169,7 +173,7 @@ def get_reader(user: OptionalUser, guest: GuestDep) -> Answerer | None:
 ReaderDep = Annotated[Answerer | None, Depends(get_reader)]
 
 
-def client_address(request: Request, settings: SettingsDep) -> str:
+async def client_address(request: Request, settings: SettingsDep) -> str:
     """Return the client's address, the limits' key: the peer's, or behind a trusted proxy
     the one it saw (app/web/clients.py)."""
     peer = request.client.host if request.client else "unknown"
@@ -180,7 +184,7 @@ def client_address(request: Request, settings: SettingsDep) -> str:
 ClientDep = Annotated[str, Depends(client_address)]
 
 
-def get_login_limits(settings: SettingsDep) -> LoginLimits:
+async def get_login_limits(settings: SettingsDep) -> LoginLimits:
     return LoginLimits(
         per_account=settings.login_limit_per_account,
         per_client=settings.login_limit_per_client,
@@ -189,7 +193,7 @@ def get_login_limits(settings: SettingsDep) -> LoginLimits:
     )
 
 
-def get_registration_limits(settings: SettingsDep) -> RegistrationLimits:
+async def get_registration_limits(settings: SettingsDep) -> RegistrationLimits:
     return RegistrationLimits(
         per_client=settings.register_limit_per_client,
         window=timedelta(seconds=settings.register_window_seconds),
@@ -251,17 +255,19 @@ def remember_guest(request: Request, response: Response, settings: Settings) -> 
 # --- abuse limits (app/limits) ------------------------------------------------------------------
 
 
-def get_trace_cache(request: Request) -> ByteCache:
+async def get_trace_cache(request: Request) -> ByteCache:
     cache: ByteCache = request.app.state.trace_cache
     return cache
 
 
-def get_train_slots(request: Request) -> WorkerSlots:
+async def get_train_slots(request: Request) -> WorkerSlots:
     slots: WorkerSlots = request.app.state.train_slots
     return slots
 
 
-def get_engine_budget(db: DatabaseDep, client: ClientDep, settings: SettingsDep) -> EngineBudget:
+async def get_engine_budget(
+    db: DatabaseDep, client: ClientDep, settings: SettingsDep
+) -> EngineBudget:
     """Return the client's engine budget (CPU-seconds per window, counted in the database)."""
     cpu = UsageLimit(
         kind=CPU,
