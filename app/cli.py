@@ -29,6 +29,12 @@ app = typer.Typer(
 )
 
 
+# An idle connection is kept longer than clients keep theirs (Caddy's proxy: 2 minutes;
+# httpx: 5 s), so the client always closes first. With uvicorn's 5 s, a request sent just as
+# the server closed the connection was lost: the proxy answers 502, and a POST is not retried.
+KEEP_ALIVE_SECONDS = 130
+
+
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
@@ -52,6 +58,7 @@ def serve(
         # The app reads X-Forwarded-For itself, only from PARADE_TRUSTED_PROXIES
         # (app/web/clients.py); uvicorn's own reading trusts any local peer.
         proxy_headers=False,
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
     )
 
 
