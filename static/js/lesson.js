@@ -8,6 +8,7 @@ const layout = () => getComputedStyle(document.documentElement).getPropertyValue
 if (toc) {
   let was = layout();
   if (was === "narrow") toc.open = false;
+  toc.dataset.ready = ""; // parade.css hid the list on a phone until this fold
   window.addEventListener("resize", () => {
     const now = layout();
     if (now === was) return;

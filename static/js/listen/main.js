@@ -18,7 +18,12 @@ export function mountListen(root) {
   const sectionEls = ids.map((id) => document.getElementById(id)).filter(Boolean);
   const sectionIds = sectionEls.map((el) => el.id);
   const sentences = wrapSentences(sectionEls, lang);
-  if (!sentences.length) return null;
+  if (!sentences.length) {
+    // Nothing to read: give back the place listen.css held for the player.
+    root.remove();
+    document.getElementById("listen-help")?.remove();
+    return null;
+  }
 
   const $ = (selector) => root.querySelector(selector);
   const where = $(".listen-where");
