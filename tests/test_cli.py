@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import socket
+import http.client
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -119,10 +119,16 @@ def test_serve_keeps_an_idle_connection_longer_than_clients_do(
     # is lost (1 in ~17,000 in bench/load.py). Here one connection idles past 5 s, then asks.
     with running_server(lessons_dir, f"sqlite:///{tmp_path / 'ka.db'}", tmp_path) as base:
         host, port = base.removeprefix("http://").split(":")
-        request = f"GET /healthz HTTP/1.1\r\nHost: {host}\r\n\r\n".encode()
-        with socket.create_connection((host, int(port)), timeout=10) as conn:
-            conn.sendall(request)
-            assert conn.recv(4096).startswith(b"HTTP/1.1 200")
-            time.sleep(6)
-            conn.sendall(request)
-            assert conn.recv(4096).startswith(b"HTTP/1.1 200"), "the server closed it"
+        conn = http.client.HTTPConnection(host, int(port), timeout=10)
+        conn.request("GET", "/healthz")
+        first = conn.getresponse()
+        assert (first.status, first.read()) == (200, b'{"status":"ok"}')
+        sock = conn.sock
+        time.sleep(6)
+        # On a connection the server had closed, this raises RemoteDisconnected (http.client
+        # reopens a connection only when it knows the old one is gone, which it does not here).
+        conn.request("GET", "/healthz")
+        second = conn.getresponse()
+        assert (second.status, second.read()) == (200, b'{"status":"ok"}')
+        assert conn.sock is sock, "a new connection was opened"
+        conn.close()
