@@ -97,6 +97,9 @@ class TrainingRun:
                 finally:
                     self.cpu_seconds += time.thread_time() - start
                 if line is None:
+                    # Done: give the slot back before the stream's last byte goes out, so a
+                    # client that saw the end can start another run at once.
+                    self._release()
                     return
                 yield line
                 if time.monotonic() - renewed > RENEW_EVERY.total_seconds():
@@ -107,15 +110,19 @@ class TrainingRun:
             lines.close()  # frees the training's arrays now, not whenever it is collected
 
     def finish(self) -> None:
-        """Give back the slot and the lease and record the CPU time spent (once)."""
-        with self._lock:
-            if self._finished:
-                return
-            self._finished = True
+        """Stop the stream, give back the slot and the lease and record the CPU time spent
+        (once, whether the stream ended or was cut off)."""
         if isinstance(self._body, Generator):
             # Not running now: a cancelled stream waits for the line being made (anyio).
             with contextlib.suppress(ValueError):
                 self._body.close()
+        self._release()
+
+    def _release(self) -> None:
+        with self._lock:
+            if self._finished:
+                return
+            self._finished = True
         self.slots.give()
         try:
             with self.budget.db.session(write=True) as session:

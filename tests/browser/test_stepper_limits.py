@@ -4,6 +4,7 @@ broken widget."""
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,6 +17,23 @@ from app.config import PROJECT_ROOT
 
 TRAIN = "#variants-rnn-stepper-2"  # train view
 LONG_RUN = {"task": "next_char", "steps": 2000, "log_every": 1, "max_seconds": 20}
+SHORT_RUN = {"task": "remember_first", "cell": "rnn", "hidden_size": 4, "steps": 1}
+
+
+def wait_for_the_slot(base: str, within: float = 30.0) -> None:
+    """Wait until the server has given back a closed stream's slot. It notices the closed
+    connection, waits for the line being made and drops the lease in the database: quick,
+    but not before `holder.join()` returns, so clicking at once would race it (as in a
+    loaded CI run). A short run that streams to its end proves the slot is free (a finished
+    run gives its slot back before its last byte is sent)."""
+    deadline = time.monotonic() + within
+    while True:
+        r = httpx.post(f"{base}/api/engine/train", json=SHORT_RUN, timeout=30)
+        if r.status_code == 200:
+            return
+        assert r.status_code == 429, r.text
+        assert time.monotonic() < deadline, "the closed stream's slot was never given back"
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -57,6 +75,7 @@ def test_a_second_training_from_the_same_address_says_why_it_waits(
     finally:
         release.set()
         holder.join()
+    wait_for_the_slot(base)
     # The other run ended: training works again.
     root.locator(".st-train-actions button", has_text="Train").click()
     expect(root.locator(".st-train-status")).to_contain_text("Finished", timeout=60_000)

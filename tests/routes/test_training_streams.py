@@ -79,6 +79,25 @@ def leases(settings: Settings) -> int:
     return n
 
 
+def asgi_post(path: str, client: str, spec_version: str) -> dict[str, Any]:
+    """The scope of a JSON POST from `client`, for driving the app by hand."""
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0", "spec_version": spec_version},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": [(b"content-type", b"application/json"), (b"host", b"testserver")],
+        "client": (client, 50000),
+        "server": ("testserver", 80),
+        "state": {},
+    }
+
+
 def wait_for(condition: Callable[[], bool], seconds: float = 15) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
@@ -184,6 +203,39 @@ def test_a_stream_that_ends_gives_its_slot_back(db_settings: Settings) -> None:
         assert leases(db_settings) == 0
 
 
+def test_a_stream_that_ends_gives_its_slot_back_before_its_last_byte(
+    db_settings: Settings,
+) -> None:
+    """A client that has read a run to its end may start the next at once (the Train view
+    runs the RNN-vs-LSTM comparison back to back): the slot and the lease are free when the
+    last body message is sent, not after it."""
+    with app_with(db_settings, train_streams_per_client=1, train_streams_per_worker=1) as app:
+        at_the_end: list[tuple[int, int]] = []
+
+        async def read_to_the_end() -> None:
+            requests = [
+                {"type": "http.request", "body": json.dumps(BODY).encode(), "more_body": False}
+            ]
+
+            async def receive() -> dict[str, Any]:
+                if requests:
+                    return requests.pop()
+                await anyio.sleep_forever()  # the client stays to the end
+                raise AssertionError
+
+            async def send(message: dict[str, Any]) -> None:
+                if message["type"] == "http.response.body" and not message.get("more_body"):
+                    free = app.state.train_slots._free._value
+                    at_the_end.append((free, await anyio.to_thread.run_sync(leases, db_settings)))
+
+            scope = asgi_post("/api/engine/train", "10.0.0.1", "2.3")
+            await app(scope, receive, send)  # type: ignore[arg-type]
+
+        with ThreadPoolExecutor(max_workers=1) as pool:  # see the test below: its own thread
+            pool.submit(anyio.run, read_to_the_end).result()
+        assert at_the_end == [(1, 0)]  # one free slot, no lease
+
+
 def test_a_stream_that_fails_gives_its_slot_back(
     db_settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -229,21 +281,7 @@ def test_a_stream_whose_client_leaves_gives_its_slot_back(
                     chunks.append(message["body"])
                     got_a_line.set()
 
-            scope = {
-                "type": "http",
-                "asgi": {"version": "3.0", "spec_version": spec_version},
-                "http_version": "1.1",
-                "method": "POST",
-                "scheme": "http",
-                "path": "/api/engine/train",
-                "raw_path": b"/api/engine/train",
-                "query_string": b"",
-                "root_path": "",
-                "headers": [(b"content-type", b"application/json"), (b"host", b"testserver")],
-                "client": ("10.0.0.1", 50000),
-                "server": ("testserver", 80),
-                "state": {},
-            }
+            scope = asgi_post("/api/engine/train", "10.0.0.1", spec_version)
             try:
                 await app(scope, receive, send)  # type: ignore[arg-type]
             except Exception:  # noqa: S110 - under 2.4 the disconnect is raised to the server
