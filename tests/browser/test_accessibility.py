@@ -32,9 +32,11 @@ RUN_AXE = """async () => {
   }));
 }"""
 
-# (width, colour scheme): a laptop and a phone, each light and dark, and the narrowest phone.
+# (width, colour scheme): a laptop and the narrowest phone, each light and dark. The style
+# sheets change layout at 480 and 760 px only: a 375 px phone gets the 320 px one's rules with
+# more room, so the narrowest stands for both.
 UNITS = "#one-unit-unit-activations-1"  # the generation lesson's unit viewer
-VIEWS = [(1280, "light"), (1280, "dark"), (375, "light"), (375, "dark"), (320, "light")]
+VIEWS = [(1280, "light"), (1280, "dark"), (320, "light"), (320, "dark")]
 
 
 def violations(page: Page) -> list[dict[str, Any]]:
@@ -125,6 +127,9 @@ def log_in(page: Page, base: str, username: str, then: str) -> None:
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
     expect(page).to_have_url(f"{base}{then}")
+    # The URL changes when the navigation commits, before the new page has a body: a script
+    # run at once could find `document.body` null (as test_text_zoom did once under load).
+    page.wait_for_load_state("load")
 
 
 def wait_for_widgets(page: Page, *widgets: str) -> None:
