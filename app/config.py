@@ -150,6 +150,13 @@ class Settings(BaseSettings):
     answer_window_seconds: int = Field(
         default=60, ge=1, description="The window the answer limit counts over, in seconds."
     )
+    max_request_kb: int = Field(
+        default=1024,
+        ge=1,
+        le=1_048_576,
+        description="Kilobytes a request body may have (the largest the app takes, a training "
+        "text of 20,000 characters, is under 120 KB); a larger one gets 413 before it is read.",
+    )
     trace_cache_mb: int = Field(
         default=64,
         ge=0,

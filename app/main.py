@@ -38,7 +38,13 @@ from app.routes import (
 from app.web import errors
 from app.web.assets import IMMUTABLE, REVALIDATE, CachedStaticFiles, static_version
 from app.web.csrf import CSRFMiddleware
-from app.web.middleware import CompressResponses, NoStoreHTML, ProxiedScheme, SecurityHeaders
+from app.web.middleware import (
+    CompressResponses,
+    LimitRequestBodies,
+    NoStoreHTML,
+    ProxiedScheme,
+    SecurityHeaders,
+)
 from app.web.responses import document_csrf
 from app.web.templating import make_templates
 
@@ -135,7 +141,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         CSRFMiddleware, secret=settings.secret_key, reject=errors.error_response, exempt=csrf_exempt
     )
     document_csrf(app, exempt=csrf_exempt)
-    app.add_middleware(SecurityHeaders)  # the CSRF refusals carry the headers too
+    # Outside CSRF, which reads a form's body for its token: no body past the limit is read.
+    app.add_middleware(
+        LimitRequestBodies, max_bytes=settings.max_request_kb * 1024, reject=errors.error_response
+    )
+    app.add_middleware(SecurityHeaders)  # the CSRF and size refusals carry the headers too
     # Outermost: everything inside sees the scheme the browser used behind a TLS proxy.
     app.add_middleware(ProxiedScheme, trusted=tuple(settings.trusted_proxies))
     return app

@@ -14,17 +14,16 @@ from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Callable
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import parse_qs
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.requests import Request
-from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.accounts.passwords import csrf_token_for
 from app.errors import DomainError
+from app.web.middleware import Reject, refuse
 from app.web.session import SESSION_CHANGED, SESSION_COOKIE
 
 COOKIE_NAME = "csrftoken"
@@ -36,8 +35,6 @@ MAX_FORM_BYTES = 256 * 1024  # our forms are a few hundred bytes
 MAX_BINDING = 128  # longer cookies are not ours (session tokens are 43 characters)
 YEAR = 31_536_000
 REFUSED = "This form has expired or came from another site. Go back, reload the page and try again."
-
-Reject = Callable[[Request, int, str], Response]
 
 
 def csrf_token(request: Request) -> str:
@@ -148,11 +145,7 @@ class CSRFMiddleware:
         await self.app(scope, receive, send_with_cookie)
 
     async def _refuse(self, scope: Scope, status: int, message: str, send: Send) -> None:
-        async def no_body() -> Message:
-            return {"type": "http.disconnect"}
-
-        response = self.reject(Request(scope, no_body), status, message)
-        await response(scope, no_body, send)
+        await refuse(scope, send, self.reject, status, message)
 
 
 def _same(submitted: str, expected: str) -> bool:

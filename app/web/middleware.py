@@ -2,11 +2,70 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.exceptions import HTTPException
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.web.clients import forwarded_scheme, networks
+
+Reject = Callable[[Request, int, str], Response]  # app.web.errors.error_response
+
+
+async def refuse(scope: Scope, send: Send, reject: Reject, status: int, message: str) -> None:
+    """Answer the request with `reject`'s error response without reading its body."""
+
+    async def no_body() -> Message:
+        return {"type": "http.disconnect"}
+
+    response = reject(Request(scope, no_body), status, message)
+    await response(scope, no_body, send)
+
+
+TOO_LARGE = "The request is too large."
+
+
+class RequestTooLarge(HTTPException):
+    """A body that grew past the limit while it was read (one sent without a length)."""
+
+    def __init__(self) -> None:
+        super().__init__(413, TOO_LARGE)
+
+
+class LimitRequestBodies:
+    """Refuse a request body over `max_bytes` with 413 before any route parses it: at once
+    when its Content-Length says so, else (a chunked upload) as soon as the bytes read pass
+    the limit. A worker never holds more than the limit of one request's body."""
+
+    def __init__(self, app: ASGIApp, *, max_bytes: int, reject: Reject) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+        self.reject = reject
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        declared = Headers(scope=scope).get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
+            await refuse(scope, send, self.reject, 413, TOO_LARGE)
+            return
+        read = 0
+
+        async def counted() -> Message:
+            nonlocal read
+            message = await receive()
+            if message["type"] == "http.request":
+                read += len(message.get("body", b""))
+                if read > self.max_bytes:
+                    raise RequestTooLarge  # an HTTPException: FastAPI passes it on as it is
+            return message
+
+        await self.app(scope, counted, send)
 
 
 class NoStoreHTML:
