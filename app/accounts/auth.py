@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.accounts.errors import InvalidLogin, LoginLimited
 from app.accounts.limits import (
     LoginLimits,
     RegistrationLimits,
@@ -18,6 +20,10 @@ from app.accounts.passwords import device_mark, marked, marks_with
 from app.accounts.sessions import start_session
 from app.accounts.users import Account, check_credentials, create_user
 from app.db.models import GUEST, User
+
+# Who tried to log in as whom, from where, and how it ended (never the password): the trail
+# an operator reads after a guessing attack (OWASP ASVS V7: log authentication decisions).
+log = logging.getLogger("parade.auth")
 
 
 @dataclass(frozen=True)
@@ -62,10 +68,20 @@ def login(
     """Return the account, a fresh session token and the browser's known-device cookie;
     raise LoginLimited or InvalidLogin."""
     known = known_device(session, username=username, devices=devices, secret=secret)
-    attempt = count_login_attempt(
-        session, username=username, client=client, limits=limits, known_device=known
-    )
-    account = check_credentials(session, username=username, password=password)
+    try:
+        attempt = count_login_attempt(
+            session, username=username, client=client, limits=limits, known_device=known
+        )
+        account = check_credentials(session, username=username, password=password)
+    except LoginLimited as refused:
+        log.warning(
+            "login refused for %r from %s: retry after %s s", username, client, refused.retry_after
+        )
+        raise
+    except InvalidLogin:
+        log.warning("login failed for %r from %s", username, client)
+        raise
+    log.info("login as %r from %s", account.username, client)
     forget_login_attempt(session, attempt_id=attempt)
     token = start_session(session, user_id=account.id, days=days, replacing=replacing)
     return _logged_in(session, account, token, devices, secret)

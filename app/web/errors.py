@@ -57,7 +57,7 @@ class ErrorPage:
 
 
 def wants_json(request: Request) -> bool:
-    return request.url.path.startswith("/api/") or request.url.path == "/healthz"
+    return request.url.path.startswith("/api/") or request.url.path in ("/healthz", "/readyz")
 
 
 def headers_of(exc: DomainError) -> dict[str, str]:

@@ -53,7 +53,9 @@ def test_a_deleted_database_file_refuses_writes_with_503(
     for f in (tmp_path / "data").iterdir():
         f.unlink()
     assert answer(client) == 503, "a write to a deleted file would be lost: not a 200"
-    assert client.get("/readyz").status_code == 503
+    ready = client.get("/readyz")
+    assert ready.status_code == 503
+    assert ready.json() == {"detail": STORAGE_DOWN}, "a probe reads JSON, failing or not"
     page = client.post(
         "/lessons/quizzy/quiz/single",
         data={"answer": "hidden", "csrf_token": csrf(client)["X-CSRFToken"]},

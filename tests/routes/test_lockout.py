@@ -180,3 +180,35 @@ def test_per_client_limit_counts_failures_only(db_settings: Settings) -> None:
         refused = login_response(client, "u4", "wrong password")
         assert refused.status_code == 429
         assert "Wait" in refused.json()["detail"]
+
+
+def test_every_login_decision_is_logged_without_the_password(
+    make_client: Callable[[], TestClient],
+    db_settings: Settings,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    register(make_client(), "ada")
+    caplog.set_level("INFO", logger="parade.auth")
+    guesser = make_client()
+    assert login_response(guesser, "ada", "guess-number-1").status_code == 401
+    fail(db_settings, "ada", 5, ago=timedelta(seconds=1), client="203.0.113.9")
+    assert login_response(guesser, "ada", "guess-number-2").status_code == 429
+    assert login_response(make_client(), "bob", "guess-number-3").status_code == 401
+    said = [(r.levelname, r.getMessage()) for r in caplog.records if r.name == "parade.auth"]
+    assert said[0] == ("WARNING", "login failed for 'ada' from testclient")
+    assert said[1][0] == "WARNING" and said[1][1].startswith(
+        "login refused for 'ada' from testclient: retry after "
+    )
+    assert said[2] == ("WARNING", "login failed for 'bob' from testclient")
+    assert not any("guess-number" in message for _, message in said)
+
+
+def test_a_successful_login_is_logged(
+    make_client: Callable[[], TestClient], caplog: pytest.LogCaptureFixture
+) -> None:
+    register(make_client(), "ada")
+    caplog.set_level("INFO", logger="parade.auth")
+    assert login_response(make_client(), "Ada").status_code == 200
+    said = [r.getMessage() for r in caplog.records if r.name == "parade.auth"]
+    assert said == ["login as 'ada' from testclient"]
+    assert PASSWORD not in " ".join(said)
