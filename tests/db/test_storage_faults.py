@@ -4,7 +4,7 @@ storage by a real write read back, while /healthz only says the process answers.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import event
 
 from app.config import Settings
-from app.db.database import STORAGE_DOWN
+from app.db.database import STORAGE_DOWN, Database
 from app.main import create_app
 
 
@@ -110,3 +110,29 @@ def test_a_read_only_database_is_a_503(
         assert ro.get("/lessons/quizzy").status_code == 200, "reading still works"
         assert answer(ro) == 503
         assert ro.get("/readyz").status_code == 503
+
+
+@pytest.mark.parametrize("path", ["/me/progress", "/lessons/quizzy", "/api/me/progress"])
+def test_a_logged_in_page_with_the_database_unreachable_is_a_plain_503(
+    make_client: Callable[[], TestClient], database_url: str, path: str
+) -> None:
+    """The database goes away under a running app (PostgreSQL refusing connections, or the
+    SQLite file's folder gone): a logged-in student's next page is the storage page, in
+    HTML (or JSON for the API), never a bare 500, because the error handlers query nothing."""
+    student = make_client()
+    register(student, "ada")
+    app = student.app
+    gone = (
+        "postgresql+psycopg://postgres@127.0.0.1:1/test"  # nothing listens on port 1
+        if database_url.startswith("postgresql")
+        else f"sqlite:///{Path(database_url.removeprefix('sqlite:///')).parent}/gone/parade.db"
+    )
+    app.state.db.dispose()  # type: ignore[attr-defined]
+    app.state.db = Database.from_url(gone)  # type: ignore[attr-defined]
+    page = student.get(path)
+    assert page.status_code == 503
+    if path.startswith("/api/"):
+        assert page.json() == {"detail": STORAGE_DOWN}
+    else:
+        assert page.headers["content-type"].startswith("text/html")
+        assert "nothing you sent was saved" in page.text and "Traceback" not in page.text
