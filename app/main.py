@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import gc
 import logging
 from collections.abc import AsyncIterator
 
@@ -92,15 +91,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         watcher = None
         if settings.watch_lessons:
             watcher = asyncio.create_task(watch_lessons(store, stop, settings.watch_debounce_ms))
-        # What start-up built (lessons, templates, routes: ~150,000 objects) lives as long as
-        # the process. Frozen, the cyclic collector no longer walks it in every full pass,
-        # which took 60-280 ms each and stalled whatever requests the worker held then.
-        # (No collection first: a full pass per start would cost the test suite minutes.)
-        gc.freeze()
         try:
             yield
         finally:
-            gc.unfreeze()  # collectable again, for a process that goes on (a test)
             stop.set()
             if watcher is not None:
                 await watcher
