@@ -20,10 +20,12 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import func, select
 
 from app.config import PROJECT_ROOT, Settings
 from app.db.database import Database
 from app.db.migrate import upgrade
+from app.db.models import Base
 from app.db.scratch import scratch_schema
 from app.main import create_app
 
@@ -237,6 +239,16 @@ def make_client(db_settings: Settings) -> Iterator[Callable[[], TestClient]]:
     app = create_app(db_settings)
     with TestClient(app):  # runs the lifespan once, for all of them
         yield lambda: TestClient(app)
+
+
+def count_rows(settings: Settings, *models: type[Base]) -> int:
+    """Return how many rows the tables of `models` hold together, read on a connection of
+    its own (what any other process would see)."""
+    db = Database.from_url(settings.database_url)
+    with db.session(write=False) as s:
+        n = sum(s.scalar(select(func.count()).select_from(m)) or 0 for m in models)
+    db.dispose()
+    return n
 
 
 def csrf(client: TestClient) -> dict[str, str]:

@@ -10,9 +10,9 @@ from collections.abc import Callable
 
 import httpx
 from bs4 import BeautifulSoup, Tag
-from db_fixtures import csrf, register
+from db_fixtures import count_rows, csrf, register
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app.config import Settings
 from app.db.database import Database
@@ -39,11 +39,7 @@ def dilemma_of(html: str) -> Tag:
 
 
 def rows(settings: Settings) -> int:
-    db = Database.from_url(settings.database_url)
-    with db.session(write=False) as s:
-        n = s.scalar(select(func.count()).select_from(DilemmaResponse)) or 0
-    db.dispose()
-    return n
+    return count_rows(settings, DilemmaResponse)
 
 
 def make_instructor(settings: Settings, username: str) -> None:

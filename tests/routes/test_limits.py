@@ -11,10 +11,10 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from bs4 import BeautifulSoup
-from db_fixtures import PASSWORD, csrf, register
+from db_fixtures import PASSWORD, count_rows, csrf, register
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select, update
+from sqlalchemy import update
 
 from app.config import Settings
 from app.db.database import Database
@@ -43,11 +43,7 @@ def login(client: TestClient, username: str, password: str) -> int:
 
 
 def rows(settings: Settings, model: type[LoginFailure | RegistrationAttempt | User]) -> int:
-    db = Database.from_url(settings.database_url)
-    with db.session(write=False) as s:
-        n = s.scalar(select(func.count()).select_from(model)) or 0
-    db.dispose()
-    return n
+    return count_rows(settings, model)
 
 
 @contextmanager

@@ -19,10 +19,9 @@ from typing import Any
 import anyio
 import httpx
 import pytest
-from db_fixtures import running_server
+from db_fixtures import count_rows, running_server
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
 from app.config import Settings
 from app.db.database import Database
@@ -72,11 +71,7 @@ def client_at(app: FastAPI, address: str) -> TestClient:
 
 
 def leases(settings: Settings) -> int:
-    db = Database.from_url(settings.database_url)
-    with db.session(write=False) as s:
-        n = s.scalar(select(func.count()).select_from(TrainLease)) or 0
-    db.dispose()
-    return n
+    return count_rows(settings, TrainLease)
 
 
 def asgi_post(path: str, client: str, spec_version: str) -> dict[str, Any]:

@@ -12,10 +12,10 @@ import json
 import pytest
 import yaml
 from bs4 import BeautifulSoup
-from db_fixtures import QUIZ_YAML, csrf, register
+from db_fixtures import QUIZ_YAML, count_rows, csrf, register
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
-from sqlalchemy import func, select, text
+from sqlalchemy import select, text
 
 from app.config import Settings
 from app.content.schema import Question
@@ -27,13 +27,7 @@ BAD_TEXT = ["\ud800", "a\x00b", "\x1b[31m", "\ufffe", "ok\udfffok"]
 
 
 def rows(settings: Settings) -> int:
-    db = Database.from_url(settings.database_url)
-    with db.session(write=False) as s:
-        n = sum(
-            s.scalar(select(func.count()).select_from(t)) or 0 for t in (Attempt, DilemmaResponse)
-        )
-    db.dispose()
-    return n
+    return count_rows(settings, Attempt, DilemmaResponse)
 
 
 def post_json(client: TestClient, path: str, body: str) -> int:

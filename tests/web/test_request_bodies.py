@@ -10,12 +10,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from db_fixtures import csrf, running_server
+from db_fixtures import count_rows, csrf, running_server
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
 
 from app.config import PROJECT_ROOT, Settings
-from app.db.database import Database
 from app.db.models import User
 from app.main import create_app
 from app.web.middleware import CONTENT_SECURITY_POLICY, TOO_LARGE
@@ -27,14 +25,6 @@ LIMIT = 1024  # bytes: max_request_kb=1
 def small(settings: Settings) -> Iterator[TestClient]:
     with TestClient(create_app(settings.model_copy(update={"max_request_kb": 1}))) as client:
         yield client
-
-
-def users(settings: Settings) -> int:
-    db = Database.from_url(settings.database_url)
-    with db.session(write=False) as s:
-        n = s.scalar(select(func.count()).select_from(User)) or 0
-    db.dispose()
-    return n
 
 
 def sign_up(password: str) -> bytes:
@@ -51,10 +41,10 @@ def test_a_body_over_the_limit_is_refused_and_nothing_is_stored(
     assert r.status_code == 413
     assert r.json() == {"detail": TOO_LARGE}
     assert r.headers["content-security-policy"] == CONTENT_SECURITY_POLICY
-    assert users(settings) == 0
+    assert count_rows(settings, User) == 0
     # The same request within the limit goes through: the limit is the only reason.
     r = small.post("/api/auth/register", content=sign_up("p" * 100), headers=headers)
-    assert r.status_code == 201 and users(settings) == 1
+    assert r.status_code == 201 and count_rows(settings, User) == 1
 
 
 def test_a_body_of_exactly_the_limit_is_read(small: TestClient) -> None:
@@ -77,7 +67,7 @@ def test_a_chunked_body_is_counted_as_it_arrives(small: TestClient, settings: Se
     r = small.post("/api/auth/register", content=chunks(), headers=headers)
     assert r.status_code == 413
     assert r.json() == {"detail": TOO_LARGE}
-    assert users(settings) == 0
+    assert count_rows(settings, User) == 0
 
 
 def test_a_form_over_the_limit_gets_a_page(small: TestClient) -> None:
