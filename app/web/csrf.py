@@ -113,12 +113,12 @@ class CSRFMiddleware:
             if submitted is None and _is_form(headers):
                 body, receive = await _buffer(receive)
                 if body is None:
-                    await self._refuse(scope, 413, "That form is too large.", send)
+                    await refuse(scope, send, self.reject, 413, "That form is too large.")
                     return
                 submitted = _form_field(body, headers)
             # A request with no cookie at all has no session its token could belong to.
             if new_presession or not submitted or not _same(submitted, token):
-                await self._refuse(scope, 403, REFUSED, send)
+                await refuse(scope, send, self.reject, 403, REFUSED)
                 return
 
         secure = scope.get("scheme") == "https"
@@ -143,9 +143,6 @@ class CSRFMiddleware:
             await send(message)
 
         await self.app(scope, receive, send_with_cookie)
-
-    async def _refuse(self, scope: Scope, status: int, message: str, send: Send) -> None:
-        await refuse(scope, send, self.reject, status, message)
 
 
 def _same(submitted: str, expected: str) -> bool:
